@@ -1,0 +1,1 @@
+"""The trusted judge: talks to the worker and never imports student code."""

@@ -1,0 +1,83 @@
+"""``submission.fn(args)`` for tests: a call into the worker, recorded.
+
+Each call is recorded with a private copy of its arguments (taken before the
+call, since the student may change them in place) so that, after the run,
+a failing call can be replayed against the reference and the known mutants
+to name the student's mistake.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograder.codec import messages as msg
+from autograder.judge.connection import WorkerConnection
+
+
+@dataclass
+class CallRecord:
+    function: str
+    args: tuple
+    kwargs: dict
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class CallLog:
+    """Calls grouped by the test that made them."""
+
+    current: str = ""
+    calls: dict[str, list[CallRecord]] = field(default_factory=dict)
+    max_per_test: int = 50
+
+    def add(self, record: CallRecord) -> None:
+        bucket = self.calls.setdefault(self.current, [])
+        if len(bucket) < self.max_per_test:
+            bucket.append(record)
+
+
+class _Function:
+    def __init__(self, proxy: "SubmissionProxy", name: str) -> None:
+        self._proxy, self.__name__ = proxy, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._proxy._call(self.__name__, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<submission function {self.__name__}>"
+
+
+class SubmissionProxy:
+    """Stands in for the student's module in the judge process."""
+
+    def __init__(self, conn: WorkerConnection, log: CallLog | None = None) -> None:
+        self._conn = conn
+        self._log = log if log is not None else CallLog()
+
+    @property
+    def call_log(self) -> CallLog:
+        return self._log
+
+    def __getattr__(self, name: str) -> _Function:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _Function(self, name)
+
+    def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        try:
+            snapshot = copy.deepcopy((args, kwargs))
+        except Exception:  # noqa: BLE001 - uncopyable arguments are simply not replayed
+            snapshot = None
+        record = CallRecord(name, *(snapshot or ((), {})))
+        try:
+            record.result = self._conn.request(msg.CALL, {"kind": "module", "name": name}, args, kwargs, label=name)
+            return record.result
+        except BaseException as exc:
+            record.error = exc
+            raise
+        finally:
+            if snapshot is not None:
+                self._log.add(record)

@@ -1,0 +1,1 @@
+"""The untrusted worker process: the only place student code ever runs."""
