@@ -1,0 +1,1 @@
+"""The pytest plugin that turns test cases into scored results."""

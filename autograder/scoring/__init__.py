@@ -1,0 +1,1 @@
+"""Scores, results in Gradescope's schema, and mistake diagnosis."""
