@@ -23,6 +23,7 @@ class CallRecord:
     kwargs: dict
     result: Any = None
     error: BaseException | None = None
+    after: tuple | None = None  # (args, kwargs) as the call left them: in-place changes are behaviour too
 
 
 @dataclass
@@ -74,6 +75,8 @@ class SubmissionProxy:
         record = CallRecord(name, *(snapshot or ((), {})))
         try:
             record.result = self._conn.request(msg.CALL, {"kind": "module", "name": name}, args, kwargs, label=name)
+            if snapshot is not None:
+                record.after = copy.deepcopy((args, kwargs))
             return record.result
         except BaseException as exc:
             record.error = exc

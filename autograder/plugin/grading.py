@@ -11,7 +11,7 @@ mark them:
 
 Fixtures: ``submission`` (the proxy into the worker), ``reference`` (the
 reference module, judge-side only), ``seed`` and ``rng`` (fixed per test
-and reported on failure). The plugin turns each test case into a
+and reported on failure), ``add_figure`` (a picture for the HTML feedback). The plugin turns each test case into a
 ``TestResult``; it decides what a student may read about a failure.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pytest
@@ -28,6 +28,7 @@ from autograder.assignments import Assignment
 from autograder.judge.errors import SubmissionFault
 from autograder.judge.proxy import SubmissionProxy
 from autograder.judge.trusted_code import load_reference
+from autograder.reports.figures import figure_png
 from autograder.scoring.results import TestResult
 from autograder.testing import GradingFailure
 
@@ -97,6 +98,17 @@ class GradingPlugin:
     @pytest.fixture
     def rng(self, seed: int) -> np.random.Generator:
         return np.random.default_rng(seed)
+
+    @pytest.fixture
+    def add_figure(self, request: pytest.FixtureRequest) -> Callable[[str, Any], None]:
+        """``add_figure(title, matplotlib_figure)``: a picture for the HTML feedback."""
+        result = self.results.get(request.node.nodeid)
+
+        def add(title: str, figure: Any) -> None:
+            if result is not None:
+                result.figures.append({"title": title, "png": figure_png(figure)})
+
+        return add
 
     # --- hooks --------------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:

@@ -73,12 +73,13 @@ def _sympy_match(a: Any, b: Any) -> bool:
 
 
 def _replay(module: Any, record: CallRecord) -> tuple[bool, Any]:
+    """(ran, (result, arguments after the call)) of ``module``'s version of the call."""
     fn = getattr(module, record.function, None)
     if fn is None:
         return False, None
     args, kwargs = copy.deepcopy((record.args, record.kwargs))
     try:
-        return True, fn(*args, **kwargs)
+        return True, (fn(*args, **kwargs), (args, kwargs))
     except Exception:  # noqa: BLE001 - a mutant that raises simply does not match
         return False, None
 
@@ -92,14 +93,15 @@ def diagnose(assignment: Assignment, calls: Iterable[CallRecord],
     reference = load_reference(assignment.reference)
     votes: Counter[str] = Counter()
     for record in calls:
-        if record.error is not None:
+        if record.error is not None or record.after is None:
             continue
+        observed = (record.result, record.after)
         ok, expected = _replay(reference, record)
-        if not ok or values_match(record.result, expected):
+        if not ok or values_match(observed, expected):
             continue
         for m in mutants:
             ok, predicted = _replay(load_mutant(assignment.reference, m.path), record)
-            if ok and values_match(record.result, predicted) and not values_match(predicted, expected):
+            if ok and values_match(observed, predicted) and not values_match(predicted, expected):
                 votes[m.name] += 1
     by_name = {m.name: m for m in mutants}
     return [by_name[name] for name, _ in votes.most_common()]

@@ -26,6 +26,7 @@ class TestResult:
     seed: int | None = None
     duration: float = 0.0
     diagnosis: list[dict] = field(default_factory=list)  # [{"mutant", "title", "hint"}]
+    figures: list[dict] = field(default_factory=list)  # [{"title", "png"}], png base64, for HTML feedback
 
     def markdown(self) -> str:
         parts = []
@@ -50,7 +51,8 @@ class TestResult:
             "output": self.markdown(), "output_format": "md", "tags": self.tags,
             "visibility": self.visibility,
             "extra_data": {"nodeid": self.nodeid, "outcome": self.status, "seed": self.seed,
-                           "duration": round(self.duration, 4), "diagnosis": self.diagnosis},
+                           "duration": round(self.duration, 4), "diagnosis": self.diagnosis,
+                           "figures": self.figures},
         }
 
 
@@ -122,7 +124,8 @@ class GradingResult:
                 nodeid=te.get("nodeid", t["name"]), name=t["name"], max_score=t["max_score"], score=t["score"],
                 status=te.get("outcome", t.get("status", "failed")), feedback=t.get("output", ""),
                 visibility=t.get("visibility", "visible"), tags=t.get("tags", []), seed=te.get("seed"),
-                duration=te.get("duration", 0.0), diagnosis=te.get("diagnosis", [])))
+                duration=te.get("duration", 0.0), diagnosis=te.get("diagnosis", []),
+                figures=te.get("figures", [])))
         total = sum(t.score for t in result.tests)
         if abs(total - data.get("score", total)) > 1e-9:
             result.score_override = data.get("score")

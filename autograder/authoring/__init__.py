@@ -1,0 +1,1 @@
+"""Instructor tooling: validating, packaging and exporting assignments."""

@@ -1,0 +1,1 @@
+"""Renderers of grading results: terminal, Markdown, HTML, JSON."""
