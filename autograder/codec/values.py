@@ -31,6 +31,7 @@ _NUMPY_DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
      "float16", "float32", "float64", "complex64", "complex128"]
 )
+_BIT_GENERATORS = frozenset(["PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937"])
 _TORCH_DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "float16", "bfloat16", "float32",
      "float64", "complex64", "complex128"]
@@ -115,6 +116,8 @@ class Encoder:
             rid = self._rid(obj)
             items = [[self.encode(k, d), self.encode(v, d)] for k, v in dict.items(obj)]
             return {"$": "dict", "r": rid, "v": items}
+        if isinstance(obj, np.random.Generator):
+            return self._generator(obj)
         if _is_torch_tensor(obj):
             return self._tensor(obj)
         if is_sympy(obj):
@@ -129,6 +132,18 @@ class Encoder:
             raise CodecError(f"arrays of dtype {arr.dtype} cannot cross the grading boundary")
         data = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False)
         return {"$": "nd", "r": rid, "d": arr.dtype.name, "s": list(arr.shape), "b": self._buffer(data.tobytes())}
+
+    def _generator(self, gen: np.random.Generator) -> dict:
+        """A Generator travels as its bit generator's state; draws advance the caller's copy."""
+        state = gen.bit_generator.state
+        if state.get("bit_generator") not in _BIT_GENERATORS:
+            raise CodecError(f"random generators of type {state.get('bit_generator')} cannot cross the boundary")
+        rid = self._rid(gen)
+        register, self._register = self._register, False  # the state dict is a fresh copy: nothing to track
+        try:
+            return {"$": "rng", "r": rid, "state": self.encode(state)}
+        finally:
+            self._register = register
 
     def _tensor(self, t: Any) -> dict:
         torch = sys.modules["torch"]
@@ -214,6 +229,8 @@ class Decoder:
             return self._ndarray(node.get("a") or {})[()]
         if tag == "tensor":
             return self._tensor(node)
+        if tag == "rng":
+            return self._register(node, self._generator(node))
         if tag == "sympy":
             return decode_sympy(node.get("t"))
         hook = self._on_tag.get(tag)
@@ -231,6 +248,18 @@ class Decoder:
         if len(raw) != dt.itemsize * math.prod(shape):
             raise CodecError("array buffer does not match its shape")
         return np.frombuffer(raw, dtype=dt).astype(np.dtype(dtype), copy=True).reshape(shape)
+
+    def _generator(self, node: dict) -> np.random.Generator:
+        state = Decoder(self._buffers).decode(node.get("state"))
+        name = state.get("bit_generator") if isinstance(state, dict) else None
+        if name not in _BIT_GENERATORS:
+            raise CodecError("unknown random generator")
+        bit_generator = getattr(np.random, name)()
+        try:
+            bit_generator.state = state
+        except (TypeError, ValueError, KeyError):
+            raise CodecError("malformed random generator state") from None
+        return np.random.Generator(bit_generator)
 
     def _tensor(self, node: dict) -> Any:
         import torch

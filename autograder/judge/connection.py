@@ -225,6 +225,8 @@ def _assign_in_place(original: Any, state: Any) -> None:
         original.update(state)
     elif isinstance(original, list) and isinstance(state, list):
         original[:] = state
+    elif isinstance(original, np.random.Generator) and isinstance(state, np.random.Generator):
+        original.bit_generator.state = state.bit_generator.state
     elif isinstance(original, np.ndarray) and isinstance(state, np.ndarray):
         if original.shape == state.shape:
             if original.flags.writeable:
