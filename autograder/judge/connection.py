@@ -137,7 +137,7 @@ class WorkerConnection:
             if isinstance(f, list) and len(f) == 4:
                 frames.append(StudentFrame(str(f[0])[:200], int(f[1] or 0), str(f[2])[:100], str(f[3])[:200]))
         type_name = str(header.get("type", "Exception"))[:100]
-        exc_cls = cls or student_exception(type_name)
+        exc_cls = cls or student_exception(type_name, str(header.get("builtin", type_name))[:100])
         exc = exc_cls(label, str(header.get("message", ""))[:2000], frames)
         if cls is not None:
             exc.type_name = type_name

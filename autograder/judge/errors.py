@@ -73,19 +73,20 @@ _EXCEPTION_CLASSES: dict[str, type[StudentCodeError]] = {}
 _NOT_MIRRORED = {"SystemExit", "KeyboardInterrupt", "GeneratorExit", "BaseException", "StopIteration"}
 
 
-def student_exception(type_name: str) -> type[StudentCodeError]:
-    """A StudentCodeError class named after, and derived from, the student's exception type."""
-    cls = _EXCEPTION_CLASSES.get(type_name)
+def student_exception(type_name: str, builtin_name: str | None = None) -> type[StudentCodeError]:
+    """A StudentCodeError class named after the student's exception and derived from its builtin base."""
+    builtin_name = builtin_name or type_name
+    cls = _EXCEPTION_CLASSES.get(f"{type_name}/{builtin_name}")
     if cls is None:
-        builtin = getattr(builtins, type_name, None)
+        builtin = getattr(builtins, builtin_name, None)
         bases: tuple[type, ...] = (StudentCodeError,)
         if (isinstance(builtin, type) and issubclass(builtin, BaseException)
-                and type_name not in _NOT_MIRRORED):
+                and builtin_name not in _NOT_MIRRORED):
             bases = (StudentCodeError, builtin)
         try:
             cls = type(f"Student{type_name}", bases, {"type_name": type_name})
         except TypeError:  # builtins with their own C layout (OSError, ...) cannot be mixed in
             cls = type(f"Student{type_name}", (StudentCodeError,), {"type_name": type_name})
-        _EXCEPTION_CLASSES[type_name] = cls
+        _EXCEPTION_CLASSES[f"{type_name}/{builtin_name}"] = cls
     return cls
 

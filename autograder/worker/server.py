@@ -104,7 +104,8 @@ class WorkerServer:
             message = str(exc)[:2000]
         except Exception:  # noqa: BLE001 - a student's __str__ may raise anything
             message = "<the exception's message could not be printed>"
-        return {"op": msg.RAISE, "type": type(exc).__name__[:100], "message": message,
+        builtin = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
+        return {"op": msg.RAISE, "type": type(exc).__name__[:100], "builtin": builtin, "message": message,
                 "frames": self._student_frames(exc), "where": where}
 
     # --- requests -------------------------------------------------------------
