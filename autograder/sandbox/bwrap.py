@@ -32,7 +32,7 @@ def _dirs_with_parents(target: Path) -> list[str]:
     """bwrap creates missing parents 0700; create them 0755 so the uid can pass."""
     args: list[str] = []
     for parent in reversed(target.parents):
-        if str(parent) != "/":
+        if str(parent) not in ("/", "/tmp"):  # /tmp is already a 1777 tmpfs
             args += ["--perms", "0755", "--dir", str(parent)]
     return args
 
@@ -55,6 +55,10 @@ class BwrapBackend(Backend):
                 args += ["--symlink", os.readlink(d), d]
             elif os.path.isdir(d):
                 args += ["--ro-bind", d, d]
+        # /tmp first: a venv or checkout under /tmp is bound on top of the fresh tmpfs, not hidden by it
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", str(limits.tmp_size_mb << 20), "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", str(limits.shm_size_mb << 20), "--tmpfs", "/dev/shm"]
         mounted: list[Path] = []
         for root in python_roots():
             if not any(str(root).startswith(d + "/") for d in SYSTEM_DIRS):
@@ -63,10 +67,7 @@ class BwrapBackend(Backend):
         for secret in secrets:
             if any(m == secret or m in secret.parents for m in mounted):
                 args += ["--tmpfs", str(secret)]
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", str(limits.tmp_size_mb << 20), "--tmpfs", "/tmp",
-                 "--perms", "1777", "--size", str(limits.shm_size_mb << 20), "--tmpfs", "/dev/shm",
-                 *_dirs_with_parents(Path(PACKAGE_MOUNT) / "autograder"),
+        args += [*_dirs_with_parents(Path(PACKAGE_MOUNT) / "autograder"),
                  "--ro-bind", str(package_root()), f"{PACKAGE_MOUNT}/autograder",
                  "--ro-bind", str(submission_dir), SUBMISSION_MOUNT,
                  "--chdir", "/tmp"]

@@ -52,16 +52,19 @@ class UnshareBackend(Backend):
                  f"mount --bind -o ro {q(str(package_root()))} {STAGE}/pkg/autograder"]
         restore: list[str] = []
         for i, root in enumerate(python_roots()):
+            # a Python behind a closed folder (/root) or under /tmp (hidden by the new tmpfs) is re-mounted
             closed = _closed_ancestor(root)
-            if closed is not None:
+            if closed is not None or Path("/tmp") in root.parents:
                 lines += [f"mkdir -p {STAGE}/py{i}", f"mount --bind -o ro {q(str(root))} {STAGE}/py{i}"]
-                restore += [f"mountpoint -q {q(str(closed))} || mount -t tmpfs -o mode=0755 tmpfs {q(str(closed))}",
-                            f"mkdir -p {q(str(root))}", f"mount --bind -o ro {STAGE}/py{i} {q(str(root))}"]
+                if closed is not None and Path("/tmp") not in root.parents:
+                    restore.append(f"mountpoint -q {q(str(closed))} || "
+                                   f"mount -t tmpfs -o mode=0755 tmpfs {q(str(closed))}")
+                restore += [f"mkdir -p {q(str(root))}", f"mount --bind -o ro {STAGE}/py{i} {q(str(root))}"]
         lines += [f"mount -t tmpfs -o size=4k,mode=0 tmpfs {q(str(s))}" for s in secrets if s.exists()]
-        lines += restore
         lines += [f"mount -t tmpfs -o size={limits.tmp_size_mb}m,mode=1777 tmpfs /tmp",
-                  f"mount -t tmpfs -o size={limits.shm_size_mb}m,mode=1777 tmpfs /dev/shm",
-                  "cd /tmp",
+                  f"mount -t tmpfs -o size={limits.shm_size_mb}m,mode=1777 tmpfs /dev/shm"]
+        lines += restore
+        lines += ["cd /tmp",
                   "exec " + " ".join(q(a) for a in setpriv_argv(uid) + [python_executable(), "-s", "-B", "-m", WORKER_MODULE])]
         return "\n".join(lines)
 
