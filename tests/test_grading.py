@@ -147,3 +147,11 @@ def test_cli_check_list_and_validate(course, toy, local_backend):
     validate = _cli(course, "validate", "toy")
     assert validate.returncode == 0, validate.stdout
     assert "all checks passed" in validate.stdout
+
+
+def test_public_feedback_shows_the_calls_hidden_feedback_does_not(toy, local_backend, tmp_path):
+    mutant = _mutant(toy, tmp_path, "subtracts")
+    public = grade(toy, mutant, local_backend, suite="public")
+    assert "add(1.0, 2.0)" in public.tests[0].feedback
+    hidden = grade(toy, mutant, local_backend)
+    assert all("Calls this test made" not in t.feedback for t in hidden.tests)

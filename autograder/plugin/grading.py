@@ -159,6 +159,20 @@ class GradingPlugin:
                 result.status, result.score = "failed", 0.0
                 exc = call.excinfo.value if call.excinfo is not None else None
                 result.feedback = describe_failure(exc, self.public) if exc else "the test failed"
+                if self.public:  # public inputs are no secret: show the calls so the student can reproduce
+                    result.feedback += _calls_made(self.proxy.call_log.calls.get(item.nodeid, []))
+
+
+def _calls_made(calls: list, limit: int = 3) -> str:
+    if not calls:
+        return ""
+    with np.printoptions(precision=4, threshold=20, edgeitems=2):
+        shown = []
+        for c in calls[:limit]:
+            args = ", ".join([repr(a) for a in c.args] + [f"{k}={v!r}" for k, v in c.kwargs.items()])
+            shown.append(f"  {c.function}({args[:300]}{'...' if len(args) > 300 else ''})")
+    more = f"\n  ... and {len(calls) - limit} more" if len(calls) > limit else ""
+    return "\nCalls this test made:\n" + "\n".join(shown) + more
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
