@@ -43,7 +43,8 @@ def assert_equivalent(actual: Any, expected: Any, name: str, sample: Sampler, po
         want = complex(expected.evalf(subs=e_subs, n=30))
         if not abs(got - want) <= atol + rtol * abs(want):
             shown = {k: round(v, 6) for k, v in point.items()}
+            # the student's own value only: with the difference too, the expected value would leak
             raise GradingFailure(
-                f"{name}: not equivalent to the correct expression; at {shown} it evaluates to "
-                f"{got.real:.8g}{'' if abs(got.imag) < 1e-12 else f'{got.imag:+.3g}j'}, "
-                f"which is off by {abs(got - want):.3g}")
+                f"{name}: not equivalent to the correct expression; at {shown} yours evaluates to "
+                f"{got.real:.8g}{'' if abs(got.imag) < 1e-12 else f'{got.imag:+.3g}j'}, which is not the "
+                "correct value there")
