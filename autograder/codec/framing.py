@@ -90,12 +90,12 @@ class FrameReader:
 
     def read(self, deadline: float | None = None) -> Frame:
         (hlen,) = struct.unpack(">I", self._take(4, deadline))
-        if hlen > MAX_HEADER_BYTES:
+        if hlen > min(MAX_HEADER_BYTES, self._max_bytes):
             raise ProtocolError(f"frame header of {hlen} bytes exceeds the limit")
         try:
             header = json.loads(self._take(hlen, deadline))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ProtocolError(f"malformed frame header: {exc}") from None
+        except (ValueError, RecursionError) as exc:  # incl. JSON errors, over-long ints, deep nesting
+            raise ProtocolError(f"malformed frame header: {type(exc).__name__}") from None
         if not isinstance(header, dict):
             raise ProtocolError("frame header is not an object")
         (nbuf,) = struct.unpack(">I", self._take(4, deadline))

@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from autograder.codec.errors import CodecError
+
 MAX_NODES = 20_000
 MAX_INT_DIGITS = 2_000
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_SYMBOL_NAME = re.compile(r"^[A-Za-z_\\{}^0-9]{1,64}$")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_SYMBOL_NAME = re.compile(r"[A-Za-z_\\{}^0-9]{1,64}")
 _ASSUMPTIONS = frozenset(
     {"real", "positive", "negative", "nonnegative", "nonpositive", "integer", "nonzero", "finite", "commutative"}
 )
 
 
-class SymbolicCodecError(ValueError):
+class SymbolicCodecError(CodecError):
     """An expression uses a node type or size that the codec does not carry."""
 
 
@@ -73,6 +75,8 @@ def encode_sympy(expr: Any) -> list:
         if count > MAX_NODES:
             raise SymbolicCodecError(f"expression has more than {MAX_NODES} nodes")
         name = type(e).__name__
+        if isinstance(e, AppliedUndef):  # before the constants: Function("Pi")(x) is not pi
+            return ["Undef", str(e.func.__name__), [enc(a) for a in e.args]]
         if isinstance(e, sp.Symbol):
             assumptions = getattr(e, "_assumptions_orig", {}) or {}
             kept = {k: bool(v) for k, v in assumptions.items() if k in _ASSUMPTIONS and v is not None}
@@ -84,9 +88,9 @@ def encode_sympy(expr: Any) -> list:
         if isinstance(e, sp.Rational):
             return ["Rational", str(e.p), str(e.q)]
         if isinstance(e, sp.Float):
-            return ["Float", str(e), int(e._prec)]
-        if isinstance(e, AppliedUndef):
-            return ["Undef", str(e.func.__name__), [enc(a) for a in e.args]]
+            from mpmath.libmp import repr_dps, to_str
+
+            return ["Float", to_str(e._mpf_, repr_dps(e._prec)), int(e._prec)]
         if name in functions:
             return ["Func", name, [enc(a) for a in e.args]]
         raise SymbolicCodecError(f"sympy node type {name!r} cannot be sent to the grader")
@@ -111,7 +115,7 @@ def decode_sympy(tree: Any) -> Any:
         kind = node[0]
         if kind == "Symbol" and len(node) == 3 and isinstance(node[2], dict):
             name = node[1]
-            if not isinstance(name, str) or not _SYMBOL_NAME.match(name):
+            if not isinstance(name, str) or not _SYMBOL_NAME.fullmatch(name):
                 raise SymbolicCodecError(f"bad symbol name {name!r}")
             flags = {k: bool(v) for k, v in node[2].items() if k in _ASSUMPTIONS}
             return sp.Symbol(name, **flags)
@@ -126,11 +130,11 @@ def decode_sympy(tree: Any) -> Any:
             if not isinstance(text, str) or len(text) > 200 or not isinstance(prec, int) or not 1 <= prec <= 4096:
                 raise SymbolicCodecError("bad float literal")
             try:
-                return sp.Float(float(text)) if prec == 53 else sp.Float(text, precision=prec)
+                return sp.Float(text, precision=prec)
             except ValueError:
                 raise SymbolicCodecError("bad float literal") from None
         if kind == "Undef" and len(node) == 3:
-            if not isinstance(node[1], str) or not _IDENT.match(node[1]):
+            if not isinstance(node[1], str) or not _IDENT.fullmatch(node[1]):
                 raise SymbolicCodecError("bad function name")
             return sp.Function(node[1])(*[dec(a) for a in _as_list(node[2])])
         if kind == "Func" and len(node) == 3 and node[1] in functions:

@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from autograder.codec.errors import CodecError
 from autograder.codec.symbolic import decode_sympy, encode_sympy, is_sympy
 
 MAX_DEPTH = 64
@@ -36,10 +37,6 @@ _TORCH_DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "float16", "bfloat16", "float32",
      "float64", "complex64", "complex128"]
 )
-
-
-class CodecError(ValueError):
-    """A value could not be encoded or a tree could not be decoded."""
 
 
 OpaqueHook = Callable[[Any], dict]
@@ -200,7 +197,10 @@ class Decoder:
                 raise CodecError("bad float")
             return float(node["v"])
         if tag == "complex":
-            return complex(self.decode(node.get("re"), d), self.decode(node.get("im"), d))
+            parts = [self.decode(node.get(k), d) for k in ("re", "im")]
+            if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in parts):
+                raise CodecError("malformed complex number")
+            return complex(*parts)
         if tag == "bytes":
             return self._buf(node.get("b"))
         if tag == "list":

@@ -13,7 +13,9 @@ import os
 import shutil
 import stat
 import tempfile
+import tokenize
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -133,8 +135,12 @@ def _from_zip(path: Path, module: str, sub: Submission) -> None:
         entries = []
         for info, name in zip(files, names):
             if _under(name, base):
-                with zf.open(info) as fh:  # read at most the declared size: a lying header gains nothing
-                    data = fh.read(MAX_ENTRY_BYTES + 1)
+                try:
+                    with zf.open(info) as fh:  # read at most the declared size: a lying header gains nothing
+                        data = fh.read(MAX_ENTRY_BYTES + 1)
+                except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+                    raise SubmissionError(f"{path.name}: entry {info.filename!r} cannot be read "
+                                          f"({type(exc).__name__}: corrupt, encrypted or unsupported)") from None
                 if len(data) > MAX_ENTRY_BYTES:
                     raise SubmissionError(f"{path.name}: entry {info.filename!r} is too large; refused")
                 entries.append((name, data))
@@ -169,6 +175,27 @@ def _copy_tree(entries: list[tuple[PurePosixPath, bytes]], base: PurePosixPath, 
         sub.notes.append(f"{skipped} file(s) of other types were not used")
 
 
+def _continuation_lines(source: str) -> set[int]:
+    """Lines that start inside brackets or a multi-line string: a ``%`` there is an operator, not a magic."""
+    inside: set[int] = set()
+    depth, line = 0, 0
+    readline = iter(source.splitlines(keepends=True)).__next__
+    try:
+        for tok in tokenize.generate_tokens(readline):
+            if tok.start[0] != line:  # the first token of a line: is a bracket still open?
+                line = tok.start[0]
+                if depth > 0:
+                    inside.add(line)
+            if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
+                inside.update(range(tok.start[0] + 1, tok.end[0] + 1))
+            if tok.type == tokenize.OP:
+                depth += tok.string in "([{"
+                depth -= tok.string in ")]}" and depth > 0
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # magics themselves may not tokenize; the lines seen so far are classified
+    return inside
+
+
 def notebook_to_module(path: Path, notes: list[str]) -> str:
     """The notebook's code cells as one module, without IPython-only syntax."""
     import nbformat
@@ -188,9 +215,10 @@ def notebook_to_module(path: Path, notes: list[str]) -> str:
                 continue
             lines = lines[1:]
         kept = []
-        for line in lines:
+        inside = _continuation_lines("\n".join(lines))
+        for lineno, line in enumerate(lines, start=1):
             stripped = line.lstrip()
-            if stripped.startswith(("%", "!")) or "get_ipython()" in stripped:
+            if lineno not in inside and (stripped.startswith(("%", "!")) or "get_ipython()" in stripped):
                 dropped.append(f"cell {number}: {stripped[:60]}")
                 indent = line[: len(line) - len(stripped)]
                 kept.append(f"{indent}pass  # dropped by the grader: {stripped[:60]}")

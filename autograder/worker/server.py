@@ -17,7 +17,7 @@ from typing import Any
 
 from autograder.codec import Decoder, Encoder, Frame, FrameReader, PeerClosed, write_frame
 from autograder.codec import messages as msg
-from autograder.codec.values import CodecError
+from autograder.codec.errors import CodecError
 from autograder.worker import import_guard
 
 MAX_FRAMES = 30
