@@ -117,6 +117,9 @@ class Encoder:
             return self._generator(obj)
         if _is_torch_tensor(obj):
             return self._tensor(obj)
+        torch_node = self._torch_data(obj, d)
+        if torch_node is not None:
+            return torch_node
         if is_sympy(obj):
             return {"$": "sympy", "t": encode_sympy(obj)}
         if self._on_opaque is not None:
@@ -151,6 +154,27 @@ class Encoder:
         raw = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
         return {"$": "tensor", "d": name, "s": list(t.shape), "b": self._buffer(raw),
                 "dev": str(t.device), "g": bool(t.requires_grad)}
+
+
+    def _torch_data(self, obj: Any, depth: int) -> dict | None:
+        """Devices, and tensor datasets and loaders: what a training test hands a student's ``train``.
+
+        Only these plain containers of tensors cross; any other Dataset or a
+        loader with a custom sampler or collate function stays where it is.
+        """
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return None
+        from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+
+        if isinstance(obj, torch.device):
+            return {"$": "device", "v": str(obj)}
+        if type(obj) is TensorDataset:
+            return {"$": "tds", "v": [self.encode(t, depth) for t in obj.tensors]}
+        if type(obj) is DataLoader and type(obj.dataset) is TensorDataset and obj.batch_size is not None:
+            return {"$": "loader", "data": self._torch_data(obj.dataset, depth), "batch": int(obj.batch_size),
+                    "shuffle": isinstance(obj.sampler, RandomSampler), "drop_last": bool(obj.drop_last)}
+        return None
 
 
 class Decoder:
@@ -231,6 +255,8 @@ class Decoder:
             return self._tensor(node)
         if tag == "rng":
             return self._register(node, self._generator(node))
+        if tag in ("device", "tds", "loader"):
+            return self._torch_data(node, d)
         if tag == "sympy":
             return decode_sympy(node.get("t"))
         hook = self._on_tag.get(tag)
@@ -275,6 +301,30 @@ class Decoder:
         if not raw:
             return torch.empty(shape, dtype=dtype)
         return torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype).reshape(shape).clone()
+
+
+    def _torch_data(self, node: dict, depth: int) -> Any:
+        import torch
+        from torch.utils.data import DataLoader, TensorDataset
+
+        tag = node.get("$")
+        if tag == "device":
+            try:
+                return torch.device(str(node.get("v")))
+            except RuntimeError:
+                raise CodecError("bad device") from None
+        if tag == "tds":
+            tensors = [self.decode(t, depth) for t in _seq(node)]
+            if not tensors or not all(isinstance(t, torch.Tensor) for t in tensors):
+                raise CodecError("a dataset must hold tensors")
+            if len({len(t) for t in tensors}) != 1:
+                raise CodecError("dataset tensors differ in length")
+            return TensorDataset(*tensors)
+        batch = node.get("batch")
+        if not isinstance(batch, int) or batch < 1 or not isinstance(node.get("data"), dict):
+            raise CodecError("malformed data loader")
+        return DataLoader(self._torch_data(node["data"], depth + 1), batch_size=batch,
+                          shuffle=bool(node.get("shuffle")), drop_last=bool(node.get("drop_last")))
 
 
 def _seq(node: dict) -> list:

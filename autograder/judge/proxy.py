@@ -62,6 +62,17 @@ class SubmissionProxy:
     def call_log(self) -> CallLog:
         return self._log
 
+    def library(self, qualified_name: str, *args: Any, **kwargs: Any) -> Any:
+        """Calls a library function in the worker, e.g. ``library("torch.optim.AdamW", params, lr=1e-3)``.
+
+        For objects a test must hand to student code but that only make sense
+        next to it (an optimizer over the student's model's parameters, a loss
+        module); the result usually comes back as a remote handle. Not recorded
+        for diagnosis: it is the test's own call, not the student's function.
+        """
+        return self._conn.request(msg.CALL, {"kind": "library", "name": qualified_name}, args, kwargs,
+                                  label=qualified_name)
+
     def __getattr__(self, name: str) -> _Function:
         if name.startswith("_"):
             raise AttributeError(name)

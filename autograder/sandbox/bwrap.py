@@ -18,7 +18,7 @@ from autograder.sandbox.base import (
     PACKAGE_MOUNT, SUBMISSION_MOUNT, WORKER_MODULE, Backend, SandboxUnavailable, package_root,
     python_executable, python_roots, worker_env,
 )
-from autograder.sandbox.process import UIDS, Limits, WorkerProcess, rlimit_setter
+from autograder.sandbox.process import UIDS, Limits, WorkerProcess, cuda_devices, rlimit_setter
 
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc")
 
@@ -72,8 +72,8 @@ class BwrapBackend(Backend):
                  "--ro-bind", str(submission_dir), SUBMISSION_MOUNT,
                  "--chdir", "/tmp"]
         if limits.gpu:
-            for dev in sorted(Path("/dev").glob("nvidia*")):
-                args += ["--dev-bind", str(dev), str(dev)]
+            for dev in cuda_devices():
+                args += ["--dev-bind", dev, dev]
         return args + setpriv_argv(uid) + [python_executable(), "-s", "-B", "-m", WORKER_MODULE]
 
     def start(self, submission_dir: Path, limits: Limits, secrets: list[Path]) -> WorkerProcess:

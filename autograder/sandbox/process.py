@@ -58,10 +58,15 @@ def rlimit_setter(limits: Limits) -> Callable[[], None]:
         lower(resource.RLIMIT_FSIZE, limits.file_size_mb * MiB)
         lower(resource.RLIMIT_NPROC, limits.processes)
         lower(resource.RLIMIT_CORE, 0)
-        if not limits.gpu:  # RLIMIT_AS breaks CUDA's address-space reservations
+        if not (limits.gpu and cuda_devices()):  # RLIMIT_AS breaks CUDA's address-space reservations
             lower(resource.RLIMIT_AS, limits.memory_mb * MiB)
 
     return apply
+
+
+def cuda_devices() -> list[str]:
+    """The NVIDIA device nodes of this host (none: the worker runs on the CPU, with RLIMIT_AS)."""
+    return sorted(str(p) for p in Path("/dev").glob("nvidia*"))
 
 
 class UidPool:

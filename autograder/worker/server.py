@@ -131,6 +131,9 @@ class WorkerServer:
             if obj is None:
                 raise CodecError("this object belongs to an earlier worker")
             return getattr(obj, target["attr"]) if target.get("attr") else obj
+        if target.get("kind") == "library":  # e.g. torch.optim.AdamW, built where the model lives
+            module_name, _, attr = str(target.get("name", "")).rpartition(".")
+            return getattr(importlib.import_module(module_name), attr)
         if self._module is None:
             raise ImportError("the submission could not be imported")
         name = target.get("name", "")
