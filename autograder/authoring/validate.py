@@ -115,7 +115,7 @@ def validate(assignment: Assignment, backend: Backend | str = "local",
             path.parent.mkdir()
             path.write_text(mutant_source(assignment.reference, m.path))
             res = grade(assignment, path, backend)
-            named = {d["mutant"] for t in res.tests for d in t.diagnosis}
+            named = {t.diagnosis[0]["mutant"] for t in res.tests if t.diagnosis}  # the top match only
             caught = res.score < res.max_score
             report.add(f"mutant {m.name}", caught and m.name in named,
                        f"{res.score:g}/{res.max_score:g}; "

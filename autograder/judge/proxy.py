@@ -32,12 +32,14 @@ class CallLog:
 
     current: str = ""
     calls: dict[str, list[CallRecord]] = field(default_factory=dict)
-    max_per_test: int = 50
+    max_per_function: int = 25  # per test: a long trajectory of one optimizer must not crowd out the others
+    _counts: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def add(self, record: CallRecord) -> None:
-        bucket = self.calls.setdefault(self.current, [])
-        if len(bucket) < self.max_per_test:
-            bucket.append(record)
+        key = (self.current, record.function)
+        self._counts[key] = self._counts.get(key, 0) + 1
+        if self._counts[key] <= self.max_per_function:
+            self.calls.setdefault(self.current, []).append(record)
 
 
 class _Function:

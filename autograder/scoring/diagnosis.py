@@ -15,11 +15,13 @@ import math
 import sys
 import warnings
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy as np
 
 from autograder.assignments import Assignment, Mutant
+from autograder.judge.errors import StudentCodeError
 from autograder.judge.proxy import CallRecord
 from autograder.judge.trusted_code import load_mutant, load_reference
 
@@ -77,18 +79,56 @@ def _sympy_match(a: Any, b: Any) -> bool:
     return True
 
 
-def _replay(module: Any, record: CallRecord) -> tuple[bool, Any]:
-    """(ran, (result, arguments after the call)) of ``module``'s version of the call."""
+@dataclass
+class Outcome:
+    """What one version of a call did: its result and its arguments afterwards, or the exception it raised."""
+
+    result: Any = None
+    after: Any = None
+    error: str | None = None  # exception type name
+
+    @classmethod
+    def observed(cls, record: CallRecord) -> "Outcome | None":
+        if isinstance(record.error, StudentCodeError):
+            return cls(error=record.error.type_name)
+        if record.error is not None or record.after is None:
+            return None  # a timeout or a crash says nothing about which mistake it is
+        return cls(record.result, record.after)
+
+    def same_as(self, other: "Outcome", before: tuple) -> bool:
+        """Equal behaviour; with ``before`` given, arguments either side left untouched are not compared.
+
+        The loose form lets a student who updates ``w`` in place (or returns a
+        fresh config) match a mutant written the other way round.
+        """
+        if self.error or other.error:
+            return self.error == other.error
+        if not values_match(self.result, other.result):
+            return False
+        if not before:
+            return values_match(self.after, other.after)
+        mine, theirs = _flatten_args(self.after), _flatten_args(other.after)
+        return all(values_match(a, b) or values_match(a, o) or values_match(b, o)
+                   for a, b, o in zip(mine, theirs, _flatten_args(before)))
+
+
+def _flatten_args(args_kwargs: tuple) -> list:
+    args, kwargs = args_kwargs
+    return list(args) + [kwargs[k] for k in sorted(kwargs)]
+
+
+def _replay(module: Any, record: CallRecord) -> Outcome | None:
+    """``module``'s version of the call, on a private copy of the recorded arguments."""
     fn = getattr(module, record.function, None)
     if fn is None:
-        return False, None
+        return None
     args, kwargs = copy.deepcopy((record.args, record.kwargs))
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):  # overflow is what some mutants are about
             warnings.simplefilter("ignore")
-            return True, (fn(*args, **kwargs), (args, kwargs))
-    except Exception:  # noqa: BLE001 - a mutant that raises simply does not match
-        return False, None
+            return Outcome(fn(*args, **kwargs), (args, kwargs))
+    except Exception as exc:  # noqa: BLE001 - an exception is behaviour too (a crash on config=None)
+        return Outcome(error=type(exc).__name__)
 
 
 def diagnose(assignment: Assignment, calls: Iterable[CallRecord],
@@ -100,15 +140,15 @@ def diagnose(assignment: Assignment, calls: Iterable[CallRecord],
     reference = load_reference(assignment.reference)
     votes: Counter[str] = Counter()
     for record in calls:
-        if record.error is not None or record.after is None:
+        observed = Outcome.observed(record)
+        expected = _replay(reference, record)
+        if observed is None or expected is None or expected.error or observed.same_as(expected, ()):
             continue
-        observed = (record.result, record.after)
-        ok, expected = _replay(reference, record)
-        if not ok or values_match(observed, expected):
-            continue
-        for m in mutants:
-            ok, predicted = _replay(load_mutant(assignment.reference, m.path), record)
-            if ok and values_match(observed, predicted) and not values_match(predicted, expected):
-                votes[m.name] += 1
+        predictions = [(m, _replay(load_mutant(assignment.reference, m.path), record)) for m in mutants]
+        predictions = [(m, p) for m, p in predictions if p is not None and not p.same_as(expected, ())]
+        strict = [m for m, p in predictions if observed.same_as(p, ())]
+        before = (record.args, record.kwargs)
+        for m in strict or [m for m, p in predictions if observed.same_as(p, before)]:
+            votes[m.name] += 1
     by_name = {m.name: m for m in mutants}
     return [by_name[name] for name, _ in votes.most_common()]
