@@ -66,6 +66,7 @@ class WorkerConnection:
         self.worker_seconds = 0.0
         self.on_output: Callable[[str, bool], None] = lambda text, truncated: None
         self._proc: WorkerProcess | None = None
+        self._closed = False
         self._load_error: SubmissionImportError | None = None
         self._callbacks: list[Callable] = []
 
@@ -91,6 +92,8 @@ class WorkerConnection:
         return proc
 
     def close(self) -> None:
+        """Ends the session: the worker is killed and no later call starts another."""
+        self._closed = True
         if self._proc is not None:
             self._proc.kill()
             self._proc = None
@@ -145,6 +148,8 @@ class WorkerConnection:
 
     # --- calls ----------------------------------------------------------------
     def request(self, op: str, target: dict, args: tuple, kwargs: dict, label: str) -> Any:
+        if self._closed:
+            raise WorkerCrashed(f"{label}: grading is over; the worker is gone")
         if self.worker_seconds > self.limits.total_timeout:
             raise TimeBudgetExceeded(
                 f"the submission used up its total time budget of {self.limits.total_timeout:g} s; "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograder.codec import messages as msg
-from autograder.judge.connection import WorkerConnection
+from autograder.judge.connection import RemoteObject, WorkerConnection
 
 
 @dataclass
@@ -24,6 +24,11 @@ class CallRecord:
     result: Any = None
     error: BaseException | None = None
     after: tuple | None = None  # (args, kwargs) as the call left them: in-place changes are behaviour too
+
+    @property
+    def replayable(self) -> bool:
+        """Only pure data can be replayed judge-side; a remote handle would reach back into the worker."""
+        return not _holds_remote((self.args, self.kwargs, self.result))
 
 
 @dataclass
@@ -40,6 +45,18 @@ class CallLog:
         self._counts[key] = self._counts.get(key, 0) + 1
         if self._counts[key] <= self.max_per_function:
             self.calls.setdefault(self.current, []).append(record)
+
+
+def _holds_remote(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, RemoteObject):
+        return True
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        return any(_holds_remote(k, depth + 1) or _holds_remote(v, depth + 1) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_remote(v, depth + 1) for v in value)
+    return False
 
 
 class _Function:

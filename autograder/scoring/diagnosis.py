@@ -140,6 +140,8 @@ def diagnose(assignment: Assignment, calls: Iterable[CallRecord],
     reference = load_reference(assignment.reference)
     votes: Counter[str] = Counter()
     for record in calls:
+        if not record.replayable:
+            continue
         observed = Outcome.observed(record)
         expected = _replay(reference, record)
         if observed is None or expected is None or expected.error or observed.same_as(expected, ()):
