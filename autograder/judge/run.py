@@ -76,7 +76,9 @@ def suite_dir(assignment: Assignment, suite: str) -> Path:
 
 
 def pytest_args(assignment: Assignment, suite: str) -> list[str]:
-    args = [str(suite_dir(assignment, suite)), "-c", os.devnull, "--rootdir", str(suite_dir(assignment, suite)),
+    # rootdir above the assignment: importlib mode names modules by path from it, so two assignments'
+    # test_public.py never share a module name when one process grades both (validate --all, batch)
+    args = [str(suite_dir(assignment, suite)), "-c", os.devnull, "--rootdir", str(assignment.root.parent),
             "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:stepwise", "-q", "-s",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     if suite == "hidden":
