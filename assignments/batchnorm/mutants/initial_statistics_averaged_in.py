@@ -1,0 +1,29 @@
+"""Cumulative average counts the initial running statistics as a batch
+
+With momentum=None the running statistics are the average over the batches
+seen, and the initial zeros and ones are not a batch: the first batch gets
+the weight 1/1 and replaces them completely, the n-th batch gets 1/n.
+Giving the n-th batch 1/(n + 1) keeps the initial values in the average.
+"""
+import numpy as np
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    mode = bn_param.get("mode")
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.1)
+    n, d = x.shape
+    running_mean = bn_param.setdefault("running_mean", np.zeros(d))
+    running_var = bn_param.setdefault("running_var", np.ones(d))
+    if mode == "train":
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        inv_std = 1.0 / np.sqrt(var + eps)
+        xhat = (x - mean) * inv_std
+        count = bn_param.get("num_batches_tracked", 0) + 1
+        bn_param["num_batches_tracked"] = count
+        w = 1.0 / (count + 1) if momentum is None else momentum
+        bn_param["running_mean"] = (1 - w) * running_mean + w * mean
+        bn_param["running_var"] = (1 - w) * running_var + w * var * n / (n - 1)
+        return gamma * xhat + beta, {"xhat": xhat, "gamma": gamma, "inv_std": inv_std}
+    out = gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta
+    return out, None
