@@ -104,6 +104,61 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if all_ok else EXIT_INVALID
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
+    from autograder.batch import outputs
+    from autograder.batch.inputs import discover
+    from autograder.batch.late import LatePolicy
+    from autograder.batch.runner import run_batch
+    from autograder.batch.store import ResultStore
+
+    assignment = get_assignment(args.assignment, args.course)
+    get_backend(args.backend)  # fail early, before anything is unpacked or graded
+    console = _console()
+    out: Path = args.out
+    policy = LatePolicy.load(assignment.extra.get("late", {}), args.late_policy, args.extensions)
+    found = discover(args.submissions, rule=args.duplicates)
+    for note in found.notes:
+        console.print(f"[yellow]{note}[/]")
+    store = ResultStore(out / "results.sqlite")
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task(f"grading {assignment.name}", total=len(found.submissions), rate="")
+
+            def advance(_: object) -> None:
+                speed = progress.tasks[0].speed
+                progress.update(task, advance=1, rate=f"{speed:.2f}/s" if speed else "")
+
+            def finished(stored) -> None:  # type: ignore[no-untyped-def]
+                outputs.write_student(out, stored, policy)
+                advance(stored)
+
+            stats = run_batch(assignment, found.submissions, store, args.jobs, args.backend, finished, advance)
+        rows = store.all()
+        current = {s.student for s in found.submissions}
+        rows = [r for r in rows if r.student in current]
+        for r in rows:  # the late policy may have changed since a resumed result was graded
+            outputs.write_student(out, r, policy)
+        gradebook = outputs.write_gradebook(out, rows, policy)
+        summary = outputs.write_summary(out, rows, assignment.name)
+    finally:
+        store.close()
+        found.cleanup()
+    table = Table(title=f"batch {assignment.name}")
+    for col in ("students", "graded now", "already graded", "not gradable", "mean score", "seconds"):
+        table.add_column(col, justify="right")
+    mean = sum(r.result.score for r in rows) / len(rows) if rows else 0.0
+    table.add_row(str(len(rows)), str(stats.graded), str(stats.skipped), str(sum(1 for r in rows if r.result.error)),
+                  f"{mean:.2f} / {rows[0].result.max_score:g}" if rows else "-", f"{stats.seconds:.1f}")
+    console.print(table)
+    console.print(f"Gradebook: {gradebook}\nSummary: {summary}\nFeedback: {out / 'feedback'}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
     parser.add_argument("--course", type=Path, default=None,
@@ -126,6 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "md"), default="text",
                    help="json prints Gradescope's results.json on stdout")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("batch", help="grade a whole class: resumable, with a gradebook (for TAs)")
+    p.add_argument("assignment")
+    p.add_argument("submissions", type=Path,
+                   help="a folder with one file or folder per student, a zip of it, or a Gradescope export")
+    p.add_argument("--out", type=Path, required=True, help="output folder (results database, gradebook, feedback)")
+    p.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 1)), help="judges grading at once")
+    p.add_argument("--backend", choices=BACKENDS, default="local")
+    p.add_argument("--duplicates", choices=("latest", "earliest"), default="latest",
+                   help="which attempt counts when a student submitted several times")
+    p.add_argument("--late-policy", type=Path, help="a TOML file with a [late] table (overrides assignment.toml)")
+    p.add_argument("--extensions", type=Path, help="a CSV with columns student,days")
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("validate", help="prove assignments sound (reference, starter, mutants, leaks)")
     p.add_argument("assignments", nargs="*")

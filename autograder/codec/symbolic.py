@@ -15,7 +15,8 @@ from typing import Any
 from autograder.codec.errors import CodecError
 
 MAX_NODES = 20_000
-MAX_INT_DIGITS = 2_000
+MAX_INT_DIGITS = 100
+MAX_EXPONENT = 10_000  # 10**(10**99) unevaluated is cheap to send and ruinous to evaluate
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _SYMBOL_NAME = re.compile(r"[A-Za-z_\\{}^0-9]{1,64}")
 _ASSUMPTIONS = frozenset(
@@ -140,6 +141,8 @@ def decode_sympy(tree: Any) -> Any:
         if kind == "Func" and len(node) == 3 and node[1] in functions:
             cls = functions[node[1]]
             args = [dec(a) for a in _as_list(node[2])]
+            if node[1] == "Pow" and len(args) == 2 and args[1].is_Integer and abs(int(args[1])) > MAX_EXPONENT:
+                raise SymbolicCodecError(f"integer exponent larger than {MAX_EXPONENT}")
             try:
                 return cls(*args, evaluate=False)
             except TypeError:

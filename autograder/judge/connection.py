@@ -67,7 +67,7 @@ class WorkerConnection:
         self.on_output: Callable[[str, bool], None] = lambda text, truncated: None
         self._proc: WorkerProcess | None = None
         self._closed = False
-        self._load_error: SubmissionImportError | None = None
+        self._load_error: dict | None = None  # the worker's report; a fresh exception is raised per call
         self._callbacks: list[Callable] = []
 
     # --- lifecycle ----------------------------------------------------------
@@ -86,9 +86,7 @@ class WorkerConnection:
             self._crash("the worker sent an unexpected first message")
         self._emit_output(reply)
         error = reply.get("error")
-        self._load_error = None
-        if isinstance(error, dict):
-            self._load_error = self._student_error(error, f"import {self.module}", SubmissionImportError)
+        self._load_error = error if isinstance(error, dict) else None
         return proc
 
     def close(self) -> None:
@@ -156,7 +154,8 @@ class WorkerConnection:
                 "the remaining calls were not run")
         proc = self._proc if self._proc is not None and self._proc.alive() else self._start()
         if self._load_error is not None:
-            raise self._load_error
+            # a new exception each time: re-raising one object grows its traceback with every call
+            raise self._student_error(self._load_error, f"import {self.module}", SubmissionImportError)
         if target.get("kind") == "handle" and target.pop("generation", self.generation) != self.generation:
             raise WorkerCrashed(f"{label}: this object was lost when the worker was restarted")
         enc = Encoder(on_opaque=self._opaque, register=True)

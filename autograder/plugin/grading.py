@@ -17,15 +17,18 @@ and reported on failure), ``add_figure`` (a picture for the HTML feedback). The 
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 import zlib
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pytest
 
 from autograder.assignments import Assignment
-from autograder.judge.errors import SubmissionFault
+from autograder.judge.errors import SubmissionFault, TimeBudgetExceeded
 from autograder.judge.proxy import SubmissionProxy
 from autograder.judge.trusted_code import load_reference
 from autograder.reports.figures import figure_png
@@ -141,6 +144,17 @@ class GradingPlugin:
         self._started = time.monotonic()
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Any:
+        """A wall-clock limit on the judge's side of a test too.
+
+        Calls into the worker have their own limits, but a test may spend
+        judge time on what the student returned (simplifying a sympy
+        expression, say); that must not stall the run either.
+        """
+        with judge_time_limit(self.spec.limits.total_timeout, item.nodeid):
+            yield
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
         outcome = yield
         report: pytest.TestReport = outcome.get_result()
@@ -161,6 +175,24 @@ class GradingPlugin:
                 result.feedback = describe_failure(exc, self.public) if exc else "the test failed"
                 if self.public:  # public inputs are no secret: show the calls so the student can reproduce
                     result.feedback += _calls_made(self.proxy.call_log.calls.get(item.nodeid, []))
+
+
+@contextlib.contextmanager
+def judge_time_limit(seconds: float, what: str) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread; the worker-side limits still apply
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeBudgetExceeded(f"checking this test took longer than {seconds:g} s and was stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _calls_made(calls: list, limit: int = 3) -> str:

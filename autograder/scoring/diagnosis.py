@@ -57,6 +57,8 @@ def values_match(a: Any, b: Any, depth: int = 0) -> bool:
         return len(a) == len(b) and all(values_match(x, y, depth + 1) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(values_match(a[k], b[k], depth + 1) for k in a)
+    if callable(a) and callable(b) and not isinstance(a, type):
+        return True  # the test's own functions (an objective, a bound method): copies are not equal, yet the same
     if "sympy" in sys.modules and isinstance(a, sys.modules["sympy"].Basic):
         return _sympy_match(a, b)
     return type(a) is type(b) and a == b

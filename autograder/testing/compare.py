@@ -98,13 +98,14 @@ def assert_close(actual: Any, expected: Any, name: str, rtol: float = RTOL, atol
     over = err > allowed
     if over.any():
         worst = _index(np.argmax(np.where(over, err / np.maximum(allowed, 1e-300), -1)), got.shape)
-        rel = err / np.maximum(np.abs(want), 1e-300)
         where = f" at index {worst}" if got.ndim else ""
+        rel = (f"rel error about {float(err[worst] / abs(want[worst])):.0e}" if want[worst] != 0
+               else "the correct value there is 0")
         # one significant digit: says how wrong without letting abs/rel errors rebuild the expected value
         raise GradingFailure(
             f"{name}: wrong value{'s' if got.size > 1 else ''} - "
             f"{int(over.sum())} of {got.size} entr{'ies' if got.size > 1 else 'y'} outside tolerance; "
-            f"worst{where}: abs error about {float(err[worst]):.0e}, rel error about {float(rel[worst]):.0e} "
+            f"worst{where}: abs error about {float(err[worst]):.0e}, {rel} "
             f"(allowed: atol {atol:g} + rtol {rtol:g} * |expected|)")
 
 

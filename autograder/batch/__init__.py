@@ -1,0 +1,1 @@
+"""Batch grading for TAs: a class in one command, resumable, with a gradebook."""
