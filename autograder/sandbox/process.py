@@ -168,13 +168,14 @@ class WorkerProcess:
         code = self.proc.poll()
         if code is None:
             return "still running"
-        if code < 0:
-            sig = signal.Signals(-code).name
-            reason = {"SIGKILL": "killed (out of memory or a limit)", "SIGXCPU": "CPU time limit",
-                      "SIGSEGV": "segmentation fault", "SIGXFSZ": "file size limit"}.get(sig, sig)
-            return f"terminated by {sig} ({reason})"
-        if code == 137:
-            return "killed (exit status 137: out of memory or a limit)"
+        # a sandbox launcher (bwrap, unshare) reports its child's death by signal N as status 128 + N
+        signum = -code if code < 0 else code - 128 if 128 < code < 128 + signal.NSIG else 0
+        if signum:
+            sig = signal.Signals(signum).name
+            reason = {"SIGKILL": "killed: out of memory or a limit", "SIGXCPU": "CPU time limit",
+                      "SIGSEGV": "segmentation fault", "SIGXFSZ": "file size limit",
+                      "SIGABRT": "aborted"}.get(sig, sig)
+            return f"was terminated by {sig} ({reason})"
         return f"exited with status {code}"
 
     def stderr_tail(self, limit: int = 2000) -> str:
