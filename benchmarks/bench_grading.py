@@ -23,38 +23,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
-IN_PROCESS_PLUGIN = '''
-import importlib.util, zlib, numpy as np, pytest
-
-def _load(path):
-    spec = importlib.util.spec_from_file_location("submission_in_process", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-class InProcess:
-    """The fixtures of the grading plugin, but with the student module imported in this process."""
-    def __init__(self, path):
-        self.module = _load(path)
-    @pytest.fixture(scope="session")
-    def submission(self):
-        return self.module
-    @pytest.fixture(scope="session")
-    def reference(self):
-        return self.module
-    @pytest.fixture
-    def seed(self, request):
-        return zlib.crc32(request.node.nodeid.encode())
-    @pytest.fixture
-    def rng(self, seed):
-        return np.random.default_rng(seed)
-    @pytest.fixture
-    def add_figure(self):
-        return lambda title, fig: None
-    def pytest_configure(self, config):
-        for m in ("points", "hint", "visibility", "tags"):
-            config.addinivalue_line("markers", m)
-'''
 
 
 def time_command(argv: list[str], repeat: int) -> float:
@@ -102,13 +70,11 @@ def main() -> None:
     graded = time_command([sys.executable, "-m", "autograder", "--course", str(args.course), "grade", a.name,
                            str(a.reference),
                            "--backend", "local", "--format", "json"], args.repeat)
-    with tempfile.TemporaryDirectory() as tmp:
-        plugin = Path(tmp) / "in_process_plugin.py"
-        plugin.write_text(IN_PROCESS_PLUGIN)
-        # the grader's own pytest arguments, so both sides collect and run the same way
-        runner = (f"import sys, pytest; sys.path.insert(0, {tmp!r}); from in_process_plugin import InProcess; "
-                  f"sys.exit(pytest.main({pytest_args(a, 'hidden')!r}, plugins=[InProcess({str(a.reference)!r})]))")
-        plain = time_command([sys.executable, "-c", runner], args.repeat)
+    # the grader's own pytest arguments, so both sides collect and run the same way
+    runner = (f"import sys, pytest; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+              "from in_process import InProcess; "
+              f"sys.exit(pytest.main({pytest_args(a, 'hidden')!r}, plugins=[InProcess({str(a.reference)!r})]))")
+    plain = time_command([sys.executable, "-c", runner], args.repeat)
     rate = round_trips()
     print(f"assignment: {a.name} (median of {args.repeat} cold runs each)")
     print(f"autograder grade (local sandbox, fresh process): {graded:.2f} s")
