@@ -18,7 +18,7 @@ from autograder.sandbox.base import (
     PACKAGE_MOUNT, SUBMISSION_MOUNT, WORKER_MODULE, Backend, SandboxUnavailable, package_root,
     python_executable, python_roots, worker_env,
 )
-from autograder.sandbox.process import UIDS, Limits, WorkerProcess, cuda_devices, rlimit_setter
+from autograder.sandbox.process import UIDS, Limits, WorkerProcess, cuda_devices, confine
 
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc")
 
@@ -79,6 +79,6 @@ class BwrapBackend(Backend):
     def start(self, submission_dir: Path, limits: Limits, secrets: list[Path]) -> WorkerProcess:
         uid, lock_fd = UIDS.acquire()
         argv = self.argv(submission_dir, limits, secrets, uid)
+        preexec, release = confine(limits)
         return WorkerProcess(argv, limits, env=worker_env(PACKAGE_MOUNT), submission_path=SUBMISSION_MOUNT,
-                             preexec=rlimit_setter(limits),
-                             cleanup=lambda: os.close(lock_fd))
+                             preexec=preexec, cleanup=lambda: (release(), os.close(lock_fd)))

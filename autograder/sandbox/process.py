@@ -44,8 +44,22 @@ class Limits:
     gpu: bool = False
 
 
-def rlimit_setter(limits: Limits) -> Callable[[], None]:
-    """Returns a preexec_fn; only lowers limits (root here cannot raise them)."""
+def confine(limits: Limits) -> tuple[Callable[[], None], Callable[[], None]]:
+    """(preexec_fn, cleanup): rlimits, and a memory cgroup for the whole worker where the host allows one.
+
+    RLIMIT_AS bounds each process, so a worker could fork its way past it;
+    the cgroup bounds them all together, and is the only memory limit where
+    CUDA rules out RLIMIT_AS. Only lowers limits (root here cannot raise them).
+    """
+    from autograder.sandbox.cgroup import MemoryCgroup
+
+    cuda = limits.gpu and bool(cuda_devices())
+    try:
+        cgroup: MemoryCgroup | None = MemoryCgroup(limits.memory_mb, limits.processes)
+    except OSError:
+        if cuda:
+            raise
+        cgroup = None  # no cgroups here (not root, read-only cgroupfs): RLIMIT_AS per process only
 
     def apply() -> None:
         def lower(kind: int, value: int) -> None:
@@ -58,10 +72,12 @@ def rlimit_setter(limits: Limits) -> Callable[[], None]:
         lower(resource.RLIMIT_FSIZE, limits.file_size_mb * MiB)
         lower(resource.RLIMIT_NPROC, limits.processes)
         lower(resource.RLIMIT_CORE, 0)
-        if not (limits.gpu and cuda_devices()):  # RLIMIT_AS breaks CUDA's address-space reservations
+        if not cuda:  # RLIMIT_AS breaks CUDA's address-space reservations
             lower(resource.RLIMIT_AS, limits.memory_mb * MiB)
+        if cgroup is not None:
+            cgroup.join()
 
-    return apply
+    return apply, (cgroup.remove if cgroup is not None else lambda: None)
 
 
 def cuda_devices() -> list[str]:

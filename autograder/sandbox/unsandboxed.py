@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.sandbox.base import WORKER_MODULE, Backend, package_root, python_executable, worker_env
-from autograder.sandbox.process import Limits, WorkerProcess, rlimit_setter
+from autograder.sandbox.process import Limits, WorkerProcess, confine
 
 WARNING = ("UNSANDBOXED: the submission ran as a plain process with no sandbox "
            "(--backend none); its results must not be trusted for grading.")
@@ -25,6 +25,7 @@ class UnsandboxedBackend(Backend):
     def start(self, submission_dir: Path, limits: Limits, secrets: list[Path]) -> WorkerProcess:
         home = tempfile.mkdtemp(prefix="autograder-worker-")
         env = worker_env(str(package_root().parent), home=home)
+        preexec, release = confine(limits)
         return WorkerProcess([python_executable(), "-s", "-B", "-m", WORKER_MODULE], limits, env=env,
-                             submission_path=str(submission_dir), cwd=home, preexec=rlimit_setter(limits),
-                             cleanup=lambda: shutil.rmtree(home, ignore_errors=True))
+                             submission_path=str(submission_dir), cwd=home, preexec=preexec,
+                             cleanup=lambda: (release(), shutil.rmtree(home, ignore_errors=True)))

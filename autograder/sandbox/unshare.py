@@ -21,7 +21,7 @@ from autograder.sandbox.base import (
     worker_env,
 )
 from autograder.sandbox.bwrap import setpriv_argv
-from autograder.sandbox.process import UIDS, Limits, WorkerProcess, rlimit_setter
+from autograder.sandbox.process import UIDS, Limits, WorkerProcess, confine
 
 STAGE = "/mnt"
 
@@ -72,5 +72,6 @@ class UnshareBackend(Backend):
         uid, lock_fd = UIDS.acquire()
         argv = ["unshare", "--mount", "--net", "--ipc", "--uts", "--pid", "--fork", "--kill-child",
                 "--mount-proc", "sh", "-c", self.script(submission_dir, limits, secrets, uid)]
+        preexec, release = confine(limits)
         return WorkerProcess(argv, limits, env=worker_env(f"{STAGE}/pkg"), submission_path=f"{STAGE}/submission",
-                             preexec=rlimit_setter(limits), cleanup=lambda: os.close(lock_fd))
+                             preexec=preexec, cleanup=lambda: (release(), os.close(lock_fd)))
