@@ -248,3 +248,43 @@ def probe(paths):
         assert uid != 0
     finally:
         conn.close()
+
+
+MEMORY_ACROSS_PROCESSES = '''
+import os, time
+
+def hog(children, mb):
+    pids = []
+    for _ in range(children):
+        pid = os.fork()
+        if pid == 0:
+            block = bytearray(mb << 20)
+            for i in range(0, len(block), 4096):
+                block[i] = 1
+            time.sleep(2)
+            os._exit(0)
+        pids.append(pid)
+    finished = 0
+    for pid in pids:
+        _, status = os.waitpid(pid, 0)
+        finished += os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    return finished
+'''
+
+
+def test_memory_limit_holds_across_forked_processes(tmp_path, local_backend):
+    """RLIMIT_AS is per process; the worker's cgroup bounds all its processes together."""
+    from autograder.sandbox.cgroup import MemoryCgroup
+
+    try:
+        MemoryCgroup(64, 8).remove()
+    except OSError as exc:
+        pytest.skip(f"no writable memory cgroup here: {exc}")
+    conn, proxy = connect(tmp_path, local_backend, source=MEMORY_ACROSS_PROCESSES, memory_mb=1024,
+                          call_timeout=30.0)
+    try:
+        assert proxy.hog(4, 700) < 4  # 4 x 700 MiB cannot all live in 1 GiB
+    except WorkerCrashed:
+        pass  # the OOM killer may take the worker itself: contained either way
+    finally:
+        conn.close()
