@@ -155,3 +155,34 @@ def test_public_feedback_shows_the_calls_hidden_feedback_does_not(toy, local_bac
     assert "add(1.0, 2.0)" in public.tests[0].feedback
     hidden = grade(toy, mutant, local_backend)
     assert all("Calls this test made" not in t.feedback for t in hidden.tests)
+
+
+def test_a_check_can_name_the_mistake_when_calls_cannot_be_replayed(course, tmp_path, local_backend):
+    """A remote object's calls are never replayed judge-side; the failed check names the mutant instead."""
+    import shutil
+
+    from autograder.assignments import get_assignment
+
+    clone = tmp_path / "course"
+    shutil.copytree(course, clone)
+    (clone / "reference" / "toy" / "toy.py").write_text(
+        (course / "reference" / "toy" / "toy.py").read_text()
+        + "\n\nclass Counter:\n    def __init__(self):\n        self.n = 0\n\n"
+        "    def bump(self):\n        self.n += 1\n        return self.n\n\n\n"
+        "def make_counter():\n    return Counter()\n")
+    (clone / "assignments" / "toy" / "mutants" / "counter_forgets.py").write_text(
+        '"""the counter forgets its count\n\nKeep the count on the object between calls.\n"""\n\n\n'
+        "class Counter:\n    def bump(self):\n        return 1\n")
+    (clone / "assignments" / "toy" / "tests" / "hidden" / "test_counter.py").write_text(
+        "from autograder.testing import check\n\n\n"
+        "def test_counter_counts(submission):\n"
+        "    counter = submission.make_counter()\n"
+        "    counter.bump()\n"
+        "    check(counter.bump() == 2, 'the second bump should return 2', mistake='counter_forgets')\n")
+    toy = get_assignment("toy", clone)
+    mutant = _mutant(toy, tmp_path, "counter_forgets")
+    result = grade(toy, mutant, local_backend)
+    counter = next(t for t in result.tests if t.name == "counter_counts")
+    assert counter.status == "failed"
+    assert [d["mutant"] for d in counter.diagnosis] == ["counter_forgets"]
+    assert grade(toy, toy.reference, local_backend).score == result.max_score

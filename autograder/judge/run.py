@@ -58,7 +58,7 @@ def grade(assignment: Assignment, submission_path: Path, backend: Backend | str 
             conn.close()
         result.tests = list(plugin.results.values())
         if diagnose_mistakes:
-            _attach_diagnoses(assignment, result, proxy)
+            _attach_diagnoses(assignment, result, proxy, plugin.declared_mistakes)
         if findings:
             result.score_override = 0.0
             result.messages.insert(0, "Score set to 0: this assignment does not allow "
@@ -125,11 +125,16 @@ def _zero_entry(test: TestResult) -> TestResult:
     return test
 
 
-def _attach_diagnoses(assignment: Assignment, result: GradingResult, proxy: SubmissionProxy) -> None:
+def _attach_diagnoses(assignment: Assignment, result: GradingResult, proxy: SubmissionProxy,
+                      declared: dict[str, str | None]) -> None:
     mutants = assignment.mutants()
+    by_name = {m.name: m for m in mutants}
     for test in result.tests:
         if test.status != "failed":
             continue
-        calls = proxy.call_log.calls.get(test.nodeid, [])
-        found = diagnose(assignment, calls, mutants)
+        named = declared.get(test.nodeid)
+        if named in by_name:  # the failed check itself says which known mistake this is
+            found = [by_name[named]]
+        else:
+            found = diagnose(assignment, proxy.call_log.calls.get(test.nodeid, []), mutants)
         test.diagnosis = [{"mutant": m.name, "title": m.title, "hint": m.hint} for m in found[:2]]

@@ -74,6 +74,7 @@ class GradingPlugin:
         self.visibility_default = visibility_default or ("visible" if self.public else assignment.default_visibility)
         self.results: dict[str, TestResult] = {}
         self.collection_errors: list[str] = []
+        self.declared_mistakes: dict[str, str | None] = {}  # nodeid -> mutant named by the failed check
         self._output: list[str] = []
         self._started = 0.0
 
@@ -173,6 +174,7 @@ class GradingPlugin:
                 result.status, result.score = "failed", 0.0
                 exc = call.excinfo.value if call.excinfo is not None else None
                 result.feedback = describe_failure(exc, self.public) if exc else "the test failed"
+                self.declared_mistakes[item.nodeid] = getattr(exc, "mistake", None)
                 if self.public:  # public inputs are no secret: show the calls so the student can reproduce
                     result.feedback += _calls_made(self.proxy.call_log.calls.get(item.nodeid, []))
 

@@ -19,17 +19,27 @@ ATOL = 1e-10
 
 
 class GradingFailure(AssertionError):
-    """A check failed; the message is written for the student."""
+    """A check failed; the message is written for the student.
+
+    ``mistake`` names a mutant (its file's stem) when the failed property is
+    specific to that known mistake. Diagnosis then needs no replay: this is
+    for calls that cannot be replayed in the judge (a model that lives in the
+    worker), and ``autograder validate`` confirms the mutant does fail it.
+    """
+
+    def __init__(self, message: str, mistake: str | None = None) -> None:
+        super().__init__(message)
+        self.mistake = mistake
 
 
-def fail(message: str) -> None:
-    raise GradingFailure(message)
+def fail(message: str, mistake: str | None = None) -> None:
+    raise GradingFailure(message, mistake)
 
 
-def check(condition: Any, message: str) -> None:
+def check(condition: Any, message: str, mistake: str | None = None) -> None:
     """``assert`` with a student-facing message (plain asserts are not shown for hidden tests)."""
     if not bool(condition):
-        raise GradingFailure(message)
+        raise GradingFailure(message, mistake)
 
 
 def _as_numpy(value: Any, name: str) -> np.ndarray:

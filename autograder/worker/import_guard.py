@@ -9,12 +9,13 @@ dependency (``try: import torch``) see an ordinary ImportError and carry on.
 from __future__ import annotations
 
 import importlib.abc
+import importlib.machinery
 import sys
 from typing import Iterable
 
 
-class ForbiddenImport(ImportError):
-    pass
+class ForbiddenImport(ModuleNotFoundError):
+    """Looks like "not installed" to code that handles that (``except ImportError``)."""
 
 
 class ForbiddenModuleFinder(importlib.abc.MetaPathFinder):
@@ -23,6 +24,10 @@ class ForbiddenModuleFinder(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
         if fullname.partition(".")[0] in self.forbidden:
+            # A module that is not installed anyway is simply "not found": libraries probe for
+            # optional ones (torch asks importlib.util.find_spec("tensorflow")) and must not crash.
+            if importlib.machinery.PathFinder.find_spec(fullname, path) is None:  # type: ignore[arg-type]
+                return None
             raise ForbiddenImport(
                 f"importing {fullname!r} is not allowed in this assignment", name=fullname
             )
