@@ -22,8 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from autograder.sandbox.base import SandboxUnavailable, package_root
 from autograder.sandbox.docker_backend import DEFAULT_GPU_IMAGE, DEFAULT_IMAGE

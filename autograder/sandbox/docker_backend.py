@@ -54,13 +54,20 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from autograder.sandbox.base import (
-    PACKAGE_MOUNT, SUBMISSION_MOUNT, WORKER_MODULE, Backend, SandboxUnavailable, package_root, worker_env,
+    PACKAGE_MOUNT,
+    SUBMISSION_MOUNT,
+    WORKER_MODULE,
+    Backend,
+    SandboxUnavailable,
+    package_root,
+    worker_env,
 )
-from autograder.sandbox.process import MiB, Limits, WorkerProcess
+from autograder.sandbox.process import Limits, MiB, WorkerProcess
 
 DEFAULT_IMAGE = "autograder-worker:cpu"
 DEFAULT_GPU_IMAGE = "autograder-worker:gpu"
@@ -118,7 +125,7 @@ def visible_gpus() -> list[str]:
     if shutil.which("nvidia-smi"):
         try:
             out = subprocess.run(["nvidia-smi", "--query-gpu=index", "--format=csv,noheader"],
-                                 capture_output=True, text=True, timeout=20)
+                                 capture_output=True, text=True, timeout=20, check=False)
             ids = [line.strip() for line in out.stdout.splitlines() if line.strip().isdigit()]
             if out.returncode == 0 and ids:
                 return ids
@@ -175,7 +182,7 @@ class DockerBackend(Backend):
     def __init__(self, image: str | None = None, gpu_image: str | None = None, client: Any = None,
                  attach: str | None = None) -> None:
         try:
-            import docker  # noqa: F401
+            import docker
         except ImportError:
             raise SandboxUnavailable("the docker backend needs the Docker SDK: pip install 'docker>=7'") from None
         self.image = image or os.environ.get("AUTOGRADER_DOCKER_IMAGE") or DEFAULT_IMAGE
@@ -241,9 +248,8 @@ class DockerBackend(Backend):
                 created = float(labels.get(CREATED_LABEL) or c.get("Created") or 0)
             except ValueError:
                 created = 0.0
-            if alive is False or time.time() - created > max_age:
-                if self._remove(c["Id"]):
-                    removed.append(c["Id"])
+            if (alive is False or time.time() - created > max_age) and self._remove(c["Id"]):
+                removed.append(c["Id"])
         return removed
 
     def _sweep_once(self) -> None:
@@ -252,10 +258,8 @@ class DockerBackend(Backend):
             if key in _swept_engines:
                 return
             _swept_engines.add(key)
-        try:
+        with contextlib.suppress(Exception):  # a failed sweep must not stop grading
             self.remove_stale()
-        except Exception:  # noqa: BLE001 - a failed sweep must not stop grading
-            pass
 
     def _remove(self, container_id: str) -> bool:
         import docker.errors
@@ -332,7 +336,9 @@ class DockerBackend(Backend):
 
     def _client_env(self) -> dict[str, str]:
         """The attach process's environment: how to reach the engine, nothing of the judge's secrets."""
-        env = {k: v for k, v in os.environ.items() if k.startswith("DOCKER_")}
+        env = {k: v for k, v in os.environ.items() if k.startswith("DOCKER_") and k != "DOCKER_CONTEXT"}
+        # the engine the SDK talks to, named explicitly: a CLI context must not point the CLI elsewhere
+        env["DOCKER_HOST"] = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
         env["PATH"] = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
         env["HOME"] = os.environ.get("HOME", "/root")
         if self.attach == "sdk":
