@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from autograder.assignments import AssignmentError, find_assignments, get_assignment
+from autograder.cli import image as image_cli
 from autograder.sandbox import BACKENDS, SandboxUnavailable, get_backend
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -200,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true")
     p.add_argument("--backend", choices=BACKENDS, default="local")
     p.set_defaults(func=cmd_validate)
+    image_cli.add_parser(sub)
     return parser
 
 
