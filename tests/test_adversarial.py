@@ -69,7 +69,7 @@ ABSTRACT_SOCKET = "\0pwned_network_abstract"
 # Known weaknesses (strict xfails). Keys: (attack, backend); backend "*" means both.
 # ---------------------------------------------------------------------------------------------
 UNSHARE_HOST_FS = (
-    "autograder/sandbox/unshare.py UnshareBackend.script (lines ~50-70): the worker keeps the host's whole "
+    "autograder/sandbox/unshare.py UnshareBackend.script (lines ~47-70): the worker keeps the host's whole "
     "root file system, readable wherever 'other' may read, and only tests/hidden, mutants/ and "
     "reference/<name> of the graded assignment are covered by empty tmpfs mounts. Fix: build a fresh root "
     "as bwrap does (tmpfs root, read-only binds of /usr, /lib*, /bin, /sbin, /etc and the Python roots, "
@@ -93,7 +93,7 @@ XFAIL: dict[tuple[str, str], str] = {
         "listener."
     ),
     ("sympy_deep_result", "*"): (
-        "a legal sympy result crashes grade(): autograder/scoring/diagnosis.py values_match (line ~40, "
+        "a legal sympy result crashes grade(): autograder/scoring/diagnosis.py values_match (line ~44, "
         "np.asarray(a, dtype=np.float64) with only TypeError/ValueError caught) calls sympy's evalf on the "
         "student's 450-deep sin(sin(...)) inside the judge; RecursionError escapes diagnose(), "
         "_attach_diagnoses (autograder/judge/run.py) and grade(), so the submission gets no result. Fix: "
@@ -558,7 +558,7 @@ def test_hang_at_import_is_bounded_by_the_total_budget(fast_toy, monkeypatch, sa
     "to what the judge does with a returned value, and two places evaluate it numerically: pytest's "
     "failure report repr()s the arguments of the failing check's frames (autograder/testing/compare.py "
     "assert_array(actual, ...); sympy's printer sorts an Add's terms by evaluating them), and "
-    "autograder/scoring/diagnosis.py values_match (line ~42) calls np.asarray(student_value, "
+    "autograder/scoring/diagnosis.py values_match (line ~44) calls np.asarray(student_value, "
     "dtype=np.float64), i.e. sympy evalf, for the reference and every mutant. sympy_costly_result.py's "
     "two-term sum of sin(big integer power), all within the codec's digit and exponent caps, costs ~11 s "
     "of judge CPU here (minutes with exponent 10 000, hours with 20 000 nodes). Fix: never repr or "
