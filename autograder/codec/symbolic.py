@@ -15,6 +15,7 @@ from typing import Any
 from autograder.codec.errors import CodecError
 
 MAX_NODES = 20_000
+MAX_TREE_DEPTH = 100  # sympy's own evaluation recurses per level: sin(sin(...)) 450 deep overflows it
 MAX_INT_DIGITS = 100
 MAX_EXPONENT = 10_000  # 10**(10**99) unevaluated is cheap to send and ruinous to evaluate
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -106,11 +107,13 @@ def decode_sympy(tree: Any) -> Any:
     functions, constants = _tables()
     count = 0
 
-    def dec(node: Any) -> Any:
+    def dec(node: Any, depth: int = 0) -> Any:
         nonlocal count
         count += 1
         if count > MAX_NODES:
             raise SymbolicCodecError(f"expression has more than {MAX_NODES} nodes")
+        if depth > MAX_TREE_DEPTH:
+            raise SymbolicCodecError(f"expression nested deeper than {MAX_TREE_DEPTH} levels")
         if not isinstance(node, list) or not node or not isinstance(node[0], str):
             raise SymbolicCodecError("malformed expression tree")
         kind = node[0]
@@ -137,10 +140,10 @@ def decode_sympy(tree: Any) -> Any:
         if kind == "Undef" and len(node) == 3:
             if not isinstance(node[1], str) or not _IDENT.fullmatch(node[1]):
                 raise SymbolicCodecError("bad function name")
-            return sp.Function(node[1])(*[dec(a) for a in _as_list(node[2])])
+            return sp.Function(node[1])(*[dec(a, depth + 1) for a in _as_list(node[2])])
         if kind == "Func" and len(node) == 3 and node[1] in functions:
             cls = functions[node[1]]
-            args = [dec(a) for a in _as_list(node[2])]
+            args = [dec(a, depth + 1) for a in _as_list(node[2])]
             if node[1] == "Pow" and len(args) == 2 and args[1].is_Integer and abs(int(args[1])) > MAX_EXPONENT:
                 raise SymbolicCodecError(f"integer exponent larger than {MAX_EXPONENT}")
             try:

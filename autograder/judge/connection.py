@@ -20,7 +20,7 @@ from autograder.judge.errors import (
 )
 from autograder.sandbox import Backend, Limits, WorkerProcess
 
-STARTUP_TIMEOUT = 120.0
+STARTUP_TIMEOUT = 60.0  # worker start plus the student's import (torch alone takes seconds)
 
 
 class RemoteObject:
@@ -67,6 +67,7 @@ class WorkerConnection:
         self.on_output: Callable[[str, bool], None] = lambda text, truncated: None
         self._proc: WorkerProcess | None = None
         self._closed = False
+        self._hung_import: str | None = None  # set once an import outlives its limit: never retried
         self._load_error: dict | None = None  # the worker's report; a fresh exception is raised per call
         self._callbacks: list[Callable] = []
 
@@ -75,13 +76,21 @@ class WorkerConnection:
         self.generation += 1
         proc = self.backend.start(self.submission_dir, self.limits, self.secrets)
         self._proc = proc
-        deadline = time.monotonic() + max(STARTUP_TIMEOUT, self.limits.call_timeout)
+        started = time.monotonic()
+        deadline = started + max(STARTUP_TIMEOUT, self.limits.call_timeout)
         try:
             proc.send(Frame({"op": msg.LOAD, "module": self.module, "path": proc.submission_path,
                              "forbidden": self.forbidden, "output_cap": self.limits.output_cap}), deadline)
             reply = proc.recv(deadline).header
-        except (FrameTimeout, PeerClosed, ProtocolError) as exc:
+        except FrameTimeout:
+            self.worker_seconds += time.monotonic() - started
+            self._hung_import = (f"importing your module did not finish within "
+                                 f"{max(STARTUP_TIMEOUT, self.limits.call_timeout):g} s (code at module level "
+                                 "runs on import: an endless loop or a long computation there?)")
+            self._crash(self._hung_import)
+        except (PeerClosed, ProtocolError) as exc:
             self._crash(f"the worker did not start ({type(exc).__name__})")
+        self.worker_seconds += time.monotonic() - started  # import-time work is the submission's too
         if reply.get("op") != msg.READY:
             self._crash("the worker sent an unexpected first message")
         self._emit_output(reply)
@@ -148,6 +157,8 @@ class WorkerConnection:
     def request(self, op: str, target: dict, args: tuple, kwargs: dict, label: str) -> Any:
         if self._closed:
             raise WorkerCrashed(f"{label}: grading is over; the worker is gone")
+        if self._hung_import is not None:
+            raise CallTimeout(f"{label} was not run: {self._hung_import}")
         if self.worker_seconds > self.limits.total_timeout:
             raise TimeBudgetExceeded(
                 f"the submission used up its total time budget of {self.limits.total_timeout:g} s; "

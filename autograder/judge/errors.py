@@ -70,7 +70,9 @@ class TimeBudgetExceeded(SubmissionFault):
 
 
 _EXCEPTION_CLASSES: dict[str, type[StudentCodeError]] = {}
-_NOT_MIRRORED = {"SystemExit", "KeyboardInterrupt", "GeneratorExit", "BaseException", "StopIteration"}
+# builtins whose constructor or meaning differs: reported as a plain StudentCodeError
+_NOT_MIRRORED = {"SystemExit", "KeyboardInterrupt", "GeneratorExit", "BaseException", "StopIteration",
+                 "ExceptionGroup", "BaseExceptionGroup"}
 
 
 def student_exception(type_name: str, builtin_name: str | None = None) -> type[StudentCodeError]:

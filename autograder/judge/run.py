@@ -19,12 +19,15 @@ import pytest
 from autograder.assignments import Assignment
 from autograder.judge.connection import WorkerConnection
 from autograder.judge.proxy import SubmissionProxy
-from autograder.plugin.grading import MARKERS, GradingPlugin
+from autograder.plugin.grading import MARKERS, GradingPlugin, judge_time_limit
 from autograder.sandbox import Backend, get_backend
 from autograder.sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
 from autograder.scoring.diagnosis import diagnose
 from autograder.scoring.results import GradingResult, TestResult
 from autograder.submissions import SubmissionError, normalize, scan_forbidden
+
+
+DIAGNOSIS_SECONDS = 10.0
 
 
 class SuiteError(RuntimeError):
@@ -80,6 +83,7 @@ def pytest_args(assignment: Assignment, suite: str) -> list[str]:
     # test_public.py never share a module name when one process grades both (validate --all, batch)
     args = [str(suite_dir(assignment, suite)), "-c", os.devnull, "--rootdir", str(assignment.root.parent),
             "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:stepwise", "-q", "-s",
+            "--tb=no",  # tracebacks are never shown to students, and formatting one reprs (evaluates) their values
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     if suite == "hidden":
         args.append("--assert=plain")  # rewritten asserts would print expected values
@@ -136,5 +140,9 @@ def _attach_diagnoses(assignment: Assignment, result: GradingResult, proxy: Subm
         if named in by_name:  # the failed check itself says which known mistake this is
             found = [by_name[named]]
         else:
-            found = diagnose(assignment, proxy.call_log.calls.get(test.nodeid, []), mutants)
+            try:  # comparing a student's value (a huge sympy tree) must not stall or crash the run
+                with judge_time_limit(DIAGNOSIS_SECONDS, test.nodeid):
+                    found = diagnose(assignment, proxy.call_log.calls.get(test.nodeid, []), mutants)
+            except (Exception, RecursionError):  # noqa: BLE001 - no diagnosis is better than no result
+                found = []
         test.diagnosis = [{"mutant": m.name, "title": m.title, "hint": m.hint} for m in found[:2]]
