@@ -17,7 +17,7 @@ import torch
 
 from autograder.testing import assert_close, check, fail
 
-# in_features, hidden, n_classes: every layer non-square, so fan_in and fan_out differ by a factor >= 1.3
+# in_features, hidden, n_classes: the first and last layers are non-square, so fan_in and fan_out differ there
 STAT_SHAPE = (300, 400, 50)
 SMALL_SHAPE = (12, 40, 5)
 
@@ -65,6 +65,40 @@ def test_architecture(submission, nets, rng):
                  rtol=1e-5, atol=1e-6)
 
 
+# Var(W) / (2 / fan_in) per weight matrix that each known mistake produces, for a layer of (fan_out, fan_in)
+KNOWN_VARIANCE_RATIOS = {
+    "build_model_kaiming_fan_out": (
+        lambda fan_out, fan_in: fan_in / fan_out,
+        "the variances follow 2 / fan_out, the number of OUTPUTS of each layer, instead of 2 / fan_in"),
+    "build_model_xavier": (
+        lambda fan_out, fan_in: fan_in / (fan_in + fan_out),
+        "the variances follow 2 / (fan_in + fan_out), Xavier (Glorot) initialisation, instead of 2 / fan_in"),
+    "build_model_pytorch_default_init": (
+        lambda fan_out, fan_in: 1.0 / 6.0,
+        "the variances are those of nn.Linear's own default, 1 / (3 fan_in): the weights were not "
+        "re-initialised"),
+}
+WEIGHTS = ("0.weight", "2.weight", "4.weight")
+
+
+def _variance_ratios(state) -> dict[str, float]:
+    """Each weight's second moment as a multiple of He's 2 / fan_in (fan_in = weight.shape[1])."""
+    return {name: float((state[name].double() ** 2).mean()) / (2.0 / state[name].shape[1]) for name in WEIGHTS}
+
+
+def _known_init(state) -> str | None:
+    """The known initialisation mistake whose variances all the weight matrices show (within 10 %), if any."""
+    ratios = _variance_ratios(state)
+    for mistake, (predict, _) in KNOWN_VARIANCE_RATIOS.items():
+        if all(abs(ratios[n] / predict(*state[n].shape) - 1.0) < 0.10 for n in WEIGHTS):
+            return mistake
+    return None
+
+
+def _is_he(state) -> bool:
+    return all(abs(r - 1.0) < 0.10 for r in _variance_ratios(state).values())
+
+
 @pytest.mark.points(3)
 @pytest.mark.hint("He / Kaiming initialisation for ReLU networks draws every weight with variance "
                   "2 / fan_in, where fan_in is the layer's number of INPUTS. nn.Linear stores its weight as "
@@ -73,19 +107,32 @@ def test_architecture(submission, nets, rng):
                   "init and Xavier do not. All three Linear layers are initialised this way.")
 def test_kaiming_variance(submission):
     _, state = _state(submission, STAT_SHAPE)
-    for name in ("0.weight", "2.weight", "4.weight"):
+    ratios = _variance_ratios(state)
+    off = [n for n in WEIGHTS if abs(ratios[n] - 1.0) >= 0.10]
+    if off:
+        shown = ", ".join(f"{n} ({tuple(state[n].shape)}): {ratios[n]:.2f}" for n in WEIGHTS)
+        known = _known_init(state)
+        what = (f"{KNOWN_VARIANCE_RATIOS[known][1]}; " if known else "")
+        fail(f"build_model{STAT_SHAPE}: {what}the variance of each weight matrix, as a multiple of 2 / fan_in "
+             f"with fan_in = in_features of that layer, is {shown}", mistake=known)
+    for name in WEIGHTS:
         W = state[name].double()
         fan_in = W.shape[1]
         n = W.numel()
-        ratio = float((W**2).mean()) / (2.0 / fan_in)
-        check(abs(ratio - 1.0) < 0.10,
-              f"build_model{STAT_SHAPE}: the variance of {name} ({tuple(W.shape)}) is {ratio:.2f} times "
-              "2 / fan_in with fan_in = in_features of that layer")
         # the mean of n draws of std s: |mean| < 10 s / sqrt(n) unless the weights are not centred
         check(abs(float(W.mean())) < 10.0 * (2.0 / fan_in) ** 0.5 / n**0.5,
               f"build_model{STAT_SHAPE}: the weights of {name} are not centred on 0")
         check(int(torch.unique(W).numel()) > n // 2,
               f"build_model{STAT_SHAPE}: the weights of {name} are not drawn at random")
+
+
+def _linear_default_biases(state) -> bool:
+    """Every bias drawn at random within nn.Linear's default bound 1 / sqrt(fan_in)."""
+    for i in ("0", "2", "4"):
+        b, fan_in = state[f"{i}.bias"].double(), state[f"{i}.weight"].shape[1]
+        if float(b.abs().max()) > fan_in ** -0.5 or int(torch.unique(b).numel()) <= b.numel() // 2:
+            return False
+    return True
 
 
 @pytest.mark.points(1)
@@ -95,5 +142,15 @@ def test_biases_are_zero(submission):
     _, state = _state(submission, STAT_SHAPE)
     for name in ("0.bias", "2.bias", "4.bias"):
         nonzero = int((state[name] != 0).sum())
-        check(nonzero == 0, f"build_model{STAT_SHAPE}: {nonzero} of {state[name].numel()} entries of {name} "
-                            "are not 0")
+        if nonzero == 0:
+            continue
+        message = f"build_model{STAT_SHAPE}: {nonzero} of {state[name].numel()} entries of {name} are not 0"
+        mistake = None
+        if _linear_default_biases(state):
+            if _is_he(state):
+                message += "; they look like nn.Linear's random default biases, left as they were"
+                mistake = "build_model_nonzero_biases"
+            elif _known_init(state) == "build_model_pytorch_default_init":
+                message += "; the weights and biases look like nn.Linear's own default initialisation"
+                mistake = "build_model_pytorch_default_init"
+        fail(message, mistake=mistake)

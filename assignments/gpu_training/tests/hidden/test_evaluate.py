@@ -16,7 +16,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from autograder.testing import assert_scalar, check
+from autograder.testing import assert_scalar, check, fail
 
 D, H, C = 10, 32, 4
 N, BATCH, WRONG = 1000, 96, 230  # 10 batches of 96 and a last one of 40
@@ -31,8 +31,11 @@ def _task(nets, rng, seed):
     y = pred.clone()
     y[:WRONG] = (pred[:WRONG] + torch.tensor(rng.integers(1, C, size=WRONG))) % C
     with torch.no_grad():
-        accuracy = float((local(X).argmax(dim=1) == y).double().mean())
-    return state, X, y, accuracy
+        hits = (local(X).argmax(dim=1) == y).double()
+    accuracy = float(hits.mean())
+    # what averaging the per-batch accuracies gives (the last batch is smaller and all correct)
+    batch_mean = float(torch.stack([b.mean() for b in hits.split(BATCH)]).mean())
+    return state, X, y, accuracy, batch_mean
 
 
 def _device():
@@ -44,7 +47,7 @@ def _device():
                   "the label) over the WHOLE loader and divide by the number of rows; do not average the "
                   "accuracies of the batches, the last batch may be smaller. Return a Python float.")
 def test_accuracy(submission, nets, rng, seed):
-    state, X, y, accuracy = _task(nets, rng, seed)
+    state, X, y, accuracy, batch_mean = _task(nets, rng, seed)
     model = nets.remote(D, H, C, state)
     model.to(_device())  # evaluate receives a model that already lives on the device
     loader = DataLoader(TensorDataset(X, y), batch_size=BATCH, shuffle=False)
@@ -54,11 +57,16 @@ def test_accuracy(submission, nets, rng, seed):
           f"{label}: expected a Python float, got a value of type {getattr(got, 'type_name', type(got).__name__)}")
     check(0.0 <= got <= 1.0, f"{label}: an accuracy lies in [0, 1], got {got!r}")
     # one row of slack: float32 rounding may flip a near-tie between two logits
-    assert_scalar(got, accuracy, label, rtol=0.0, atol=1.0 / N + 1e-12)
+    slack = 1.0 / N + 1e-12
+    if abs(got - accuracy) > slack and abs(got - batch_mean) <= slack:
+        fail(f"{label}: the value returned is the mean of the per-batch accuracies, which gives each row of the "
+             f"smaller last batch ({N % BATCH} rows) more weight than the others; count the correct rows over "
+             "the whole loader instead", mistake="evaluate_mean_of_batch_accuracies")
+    assert_scalar(got, accuracy, label, rtol=0.0, atol=slack)
 
 
 def _observe(submission, nets, hooks, rng, seed, record):
-    state, X, y, _ = _task(nets, rng, seed)
+    state, X, y, _, _ = _task(nets, rng, seed)
     model = nets.remote(D, H, C, state)
     model.to(_device())
     model.train()  # as it would be in the middle of training
@@ -75,7 +83,7 @@ def test_runs_in_eval_mode(submission, nets, hooks, rng, seed):
     _observe(submission, nets, hooks, rng, seed, lambda module, inputs, output: flags.append(module.training))
     check(flags, "evaluate never ran the model forward on the loader's batches")
     check(not any(flags), f"the model was in training mode during {sum(flags)} of the {len(flags)} forward "
-                          "passes of evaluate (model.training was True)")
+                          "passes of evaluate (model.training was True)", mistake="evaluate_no_eval_mode")
 
 
 @pytest.mark.points(1)
@@ -88,4 +96,4 @@ def test_runs_without_grad(submission, nets, hooks, rng, seed):
     _observe(submission, nets, hooks, rng, seed, grad_enabled)
     check(modes, "evaluate never ran the model forward on the loader's batches")
     check(not any(modes), f"gradient tracking was on during {sum(modes)} of the {len(modes)} forward passes "
-                          "of evaluate (torch.is_grad_enabled() was True)")
+                          "of evaluate (torch.is_grad_enabled() was True)", mistake="evaluate_grad_enabled")

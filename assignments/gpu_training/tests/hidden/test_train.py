@@ -7,6 +7,12 @@ held-out split in this process. Everything about timing is measured here,
 around the call, never taken from the student's own report.
 
 Tests marked "needs a CUDA GPU" are skipped on a machine without one.
+
+The model lives in the worker, so a failed check cannot be replayed on the
+mutants: the checks name the known mistake themselves where the observed
+behaviour is specific to it (the factor the weights shrank by with all-zero
+gradients, how often the weights change between micro-batches, a CUDA
+error on a CPU run).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import pytest
 import torch
 from torch.utils.data import TensorDataset
 
+from autograder.judge.errors import StudentCodeError
 from autograder.testing import assert_close, check, fail
 
 CUDA = torch.cuda.is_available()
@@ -47,6 +54,17 @@ def _judge_threads(n: int):
         torch.set_num_threads(before)
 
 
+def _train(submission, model, data, cfg: dict):
+    """submission.train; a crash that comes from using CUDA where cfg['device'] is the CPU is named as such."""
+    try:
+        return submission.train(model, data, cfg)
+    except StudentCodeError as exc:
+        if torch.device(cfg["device"]).type == "cpu" and "cuda" in str(exc).lower():
+            fail(f"train(...) was asked to run on the CPU (cfg['device'] = cpu) but used CUDA. {exc.feedback()}",
+                 mistake="train_hardcoded_cuda")
+        raise
+
+
 @pytest.fixture(scope="module")
 def trained(submission, problem, nets, assignment):
     state = nets.he(problem.D, problem.hidden, problem.C, assignment.seed)
@@ -54,7 +72,7 @@ def trained(submission, problem, nets, assignment):
     submission.library("torch.manual_seed", assignment.seed)
     cfg = dict(problem.cfg)
     start = time.perf_counter()
-    report = submission.train(model, TensorDataset(problem.X_train, problem.y_train), cfg)
+    report = _train(submission, model, TensorDataset(problem.X_train, problem.y_train), cfg)
     wall = time.perf_counter() - start
     local = nets.local(problem.D, problem.hidden, problem.C, {k: v.float() for k, v in nets.fetch(model).items()})
     with torch.no_grad():
@@ -113,13 +131,46 @@ def test_report(trained):
 @pytest.mark.hint("'steps' counts optimizer steps, not micro-batches: with accum_steps micro-batches per step, "
                   "an epoch of n rows gives n // (micro_batch * accum_steps) steps (the grader uses sizes where "
                   "this divides exactly).")
-def test_step_count(trained, problem):
+def test_step_count(trained, problem, submission, nets, hooks, rng, seed):
     steps = _report(trained)["steps"]
     want = problem.expected_steps(len(problem.y_train), problem.cfg)
     cfg = problem.cfg
-    check(steps == want,
-          f"train(...)['steps'] = {steps!r} for {len(problem.y_train)} rows, micro_batch {cfg['micro_batch']}, "
-          f"accum_steps {cfg['accum_steps']} and {cfg['epochs']} epochs")
+    message = (f"train(...)['steps'] = {steps!r} for {len(problem.y_train)} rows, micro_batch {cfg['micro_batch']}, "
+               f"accum_steps {cfg['accum_steps']} and {cfg['epochs']} epochs")
+    if steps != want and steps == cfg["epochs"] * (len(problem.y_train) // cfg["micro_batch"]):
+        # that is the number of micro-batches: watch a small run to see whether train also STEPS that often
+        forwards, updates, groups = _updates_between_forwards(submission, nets, hooks, rng, seed)
+        if updates == groups - 1:
+            fail(f"{message}, the number of micro-batches; the weights do change once per accum_steps "
+                 "micro-batches, but 'steps' counts the micro-batches instead of the optimizer steps",
+                 mistake="train_counts_micro_batches")
+        if updates == forwards - 1:
+            fail(f"{message}, the number of micro-batches, and on a small run the weights changed between any "
+                 "two micro-batches: train takes an optimizer step after every micro-batch instead of one per "
+                 "accum_steps micro-batches", mistake="train_no_accumulation")
+    check(steps == want, message)
+
+
+class _WeightLog:
+    """A forward hook that copies the first layer's weight every time the layer runs."""
+
+    def __init__(self) -> None:
+        self.seen: list[torch.Tensor] = []
+
+    def __call__(self, module, inputs, output) -> None:
+        self.seen.append(module.weight.detach().cpu().clone())
+
+
+def _updates_between_forwards(submission, nets, hooks, rng, seed) -> tuple[int, int, int]:
+    """(forward passes, times the weights changed between two of them, accumulation groups) of a small run."""
+    model, data, n = _small_task(nets, rng, seed)
+    log = _WeightLog()
+    hooks(model.get_submodule("0"), log)
+    cfg = {"epochs": 1, "micro_batch": 16, "accum_steps": 4, "lr": 1e-3, "weight_decay": 0.01, "amp": False,
+           "device": torch.device("cuda" if CUDA else "cpu")}
+    _train(submission, model, data, cfg)
+    updates = sum(not torch.equal(a, b) for a, b in zip(log.seen, log.seen[1:]))
+    return len(log.seen), updates, n // (cfg["micro_batch"] * cfg["accum_steps"])
 
 
 @pytest.mark.points(1)
@@ -152,14 +203,14 @@ def test_throughput(submission, reference, problem, nets, assignment):
     n_warm = 8 * problem.cfg["micro_batch"] * problem.cfg["accum_steps"]
     warm_data = TensorDataset(problem.X_train[:n_warm], problem.y_train[:n_warm])
     warm_cfg = {**problem.cfg, "epochs": 1}
-    submission.train(nets.remote(*dims, state), warm_data, dict(warm_cfg))
+    _train(submission, nets.remote(*dims, state), warm_data, dict(warm_cfg))
     with _judge_threads(1):
         reference.train(nets.local(*dims, state), warm_data, dict(warm_cfg))
     mine, theirs = [], []
     for _ in range(2):  # interleaved, best of two each: a burst of load elsewhere hits both or neither
         model = nets.remote(*dims, state)
         start = time.perf_counter()
-        submission.train(model, data, dict(problem.cfg))
+        _train(submission, model, data, dict(problem.cfg))
         mine.append(time.perf_counter() - start)
         local = nets.local(*dims, state)
         with _judge_threads(1):
@@ -191,15 +242,51 @@ def test_decoupled_weight_decay(submission, nets, rng, seed):
     state = nets.he(D, H, C, seed)
     model = nets.remote(D, H, C, state)
     data = TensorDataset(torch.zeros(N, D), torch.tensor(rng.integers(0, C, size=N), dtype=torch.int64))
-    submission.train(model, data, cfg)
+    _train(submission, model, data, cfg)
     final = nets.fetch(model)
-    factor = (1.0 - cfg["lr"] * cfg["weight_decay"]) ** steps
-    for name in ("0.weight", "2.weight", "4.weight"):
-        assert_close(final[name].double(), state[name].double() * factor,
-                     f"{name} after train(...) on {N} all-zero input rows (lr {cfg['lr']}, weight_decay "
-                     f"{cfg['weight_decay']}, {cfg['epochs']} epochs, micro_batch {cfg['micro_batch']}, "
-                     f"accum_steps {cfg['accum_steps']}), where the weights' gradients are exactly 0",
-                     rtol=1e-4, atol=1e-6)
+    lr, wd, names = cfg["lr"], cfg["weight_decay"], ("0.weight", "2.weight", "4.weight")
+    what = (f"train(...) on {N} all-zero input rows (lr {lr}, weight_decay {wd}, {cfg['epochs']} epochs, "
+            f"micro_batch {cfg['micro_batch']}, accum_steps {cfg['accum_steps']}), where the weights' gradients "
+            "are exactly 0")
+
+    def moved_to(targets: dict, rtol: float = 1e-4, atol: float = 1e-6) -> bool:
+        return all(torch.allclose(final[n].double(), targets[n].double(), rtol=rtol, atol=atol) for n in names)
+
+    def shrunk_by(factor: float) -> dict:
+        return {n: state[n].double() * factor for n in names}
+
+    factor = (1.0 - lr * wd) ** steps
+    if not moved_to(shrunk_by(factor)):
+        if moved_to(shrunk_by(1.0)):
+            if not torch.equal(final["4.bias"], state["4.bias"]):  # the last bias has a gradient: it trained
+                fail(f"{what}: the weight matrices did not change at all while the last layer's bias was trained, "
+                     "so no weight decay was applied", mistake="train_adam_no_weight_decay")
+            fail(f"{what}: no parameter changed at all (was any optimizer step taken?)")
+        if moved_to(shrunk_by((1.0 - 1e-3 * wd) ** steps)):
+            fail(f"{what}: the weight matrices shrank by a common factor, as decoupled weight decay makes them, "
+                 "but far less than lr * weight_decay per optimizer step implies: the optimizer is not using "
+                 "cfg['lr'] (the shrinkage matches AdamW's default learning rate)", mistake="train_ignores_cfg_lr")
+        if moved_to(shrunk_by((1.0 - lr * wd) ** (steps * cfg["accum_steps"]))):
+            fail(f"{what}: the weight matrices shrank as if accum_steps times as many optimizer steps had been "
+                 "taken: one step per micro-batch instead of one per accum_steps micro-batches",
+                 mistake="train_no_accumulation")
+        if moved_to(_adam_l2(state, names, lr, wd, steps), rtol=1e-3, atol=1e-5):
+            fail(f"{what}: the weight matrices moved, but not by a common factor: the decay went through Adam's "
+                 "rescaling of the gradient (torch.optim.Adam's weight_decay is L2 regularisation), instead of "
+                 "AdamW's decoupled w <- w * (1 - lr * weight_decay)", mistake="train_adam_l2_weight_decay")
+    for name in names:
+        assert_close(final[name].double(), shrunk_by(factor)[name], f"{name} after {what}", rtol=1e-4, atol=1e-6)
+
+
+def _adam_l2(state: dict, names, lr: float, wd: float, steps: int) -> dict:
+    """The weights after `steps` steps of torch.optim.Adam(weight_decay=wd) with zero loss gradients."""
+    params = [state[n].detach().clone().float().requires_grad_() for n in names]
+    opt = torch.optim.Adam(params, lr=lr, weight_decay=wd)
+    for _ in range(steps):
+        for p in params:
+            p.grad = torch.zeros_like(p)
+        opt.step()
+    return {n: p.detach() for n, p in zip(names, params)}
 
 
 def _small_task(nets, rng, seed, D=10, H=24, C=4, N=256):
@@ -219,8 +306,11 @@ def test_trains_in_train_mode(submission, nets, hooks, rng, seed):
     hooks(model.get_submodule("0"), lambda module, inputs, output: flags.append(module.training))
     cfg = {"epochs": 1, "micro_batch": 32, "accum_steps": 2, "lr": 1e-3, "weight_decay": 0.01, "amp": False,
            "device": torch.device("cuda" if CUDA else "cpu")}
-    submission.train(model, data, cfg)
+    _train(submission, model, data, cfg)
     micro_batches = n // cfg["micro_batch"]
+    if flags and not any(flags):
+        fail(f"train(...) on a model left in eval mode: none of its {len(flags)} forward passes ran in training "
+             "mode (model.training was False)", mistake="train_no_train_mode")
     check(sum(flags) >= micro_batches,
           f"train(...) on a model left in eval mode: only {sum(flags)} of its {len(flags)} forward passes ran in "
           f"training mode ({micro_batches} micro-batches)")
@@ -236,7 +326,7 @@ def _layer_dtypes(submission, nets, hooks, rng, seed, amp: bool):
         hooks(model.get_submodule(i), lambda module, inputs, output: dtypes.append(output.dtype))
     cfg = {"epochs": 1, "micro_batch": 64, "accum_steps": 2, "lr": 1e-3, "weight_decay": 0.01, "amp": amp,
            "device": torch.device("cuda")}
-    submission.train(model, data, cfg)
+    _train(submission, model, data, cfg)
     return dtypes, 3 * (n // cfg["micro_batch"])
 
 
@@ -268,7 +358,8 @@ def test_cpu_device_honoured_on_gpu_host(submission, nets, rng, seed):
     model, data, _ = _small_task(nets, rng, seed)
     cfg = {"epochs": 1, "micro_batch": 32, "accum_steps": 2, "lr": 1e-3, "weight_decay": 0.01, "amp": True,
            "device": torch.device("cpu")}
-    submission.train(model, data, cfg)
+    _train(submission, model, data, cfg)
     where = nets.device_of(model)
     check(isinstance(where, torch.device) and where.type == "cpu",
-          f"train(...) with cfg['device'] = cpu on a GPU machine left the model's weights on {where}")
+          f"train(...) with cfg['device'] = cpu on a GPU machine left the model's weights on {where}",
+          mistake="train_hardcoded_cuda" if isinstance(where, torch.device) and where.type == "cuda" else None)
