@@ -103,7 +103,7 @@ def _identifier(text: str) -> str:
 
 def export_otter(assignment: Assignment, out: Path) -> list[Path]:
     """Writes ``out/tests/<question>.py`` (one per public test function), README and requirements."""
-    check_shippable(assignment)  # these files go to students: the same refusals as the handout
+    check_shippable(assignment, "the otter tests")  # these go to students: the same refusals as the handout
     api = api_names(assignment.starter)
     if not api:
         raise HandoutError(f"{assignment.starter} defines no functions: nothing to take from the notebook")

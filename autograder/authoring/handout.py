@@ -64,8 +64,8 @@ def judge_only_fixture_uses(public_tests: Path) -> list[str]:
     return found
 
 
-def check_shippable(assignment: Assignment) -> None:
-    """Raises ``HandoutError`` listing every reason the handout must not be built."""
+def check_shippable(assignment: Assignment, what: str = "the handout") -> None:
+    """Raises ``HandoutError`` listing every reason ``what`` (files for students) must not be built."""
     problems = [f"leak: {leak}" for leak in find_leaks(assignment)]
     problems += [f"public test needs a judge-only fixture: {use} (students have no reference; compute the "
                  "expected value in the test, or move the test to tests/hidden)"
@@ -73,7 +73,7 @@ def check_shippable(assignment: Assignment) -> None:
     if not assignment.starter.exists():
         problems.append(f"no starter: {assignment.starter} is missing")
     if problems:
-        raise HandoutError(f"refusing to build the handout of {assignment.name}:\n  " + "\n  ".join(problems))
+        raise HandoutError(f"refusing to build {what} of {assignment.name}:\n  " + "\n  ".join(problems))
 
 
 def render_html(markdown_text: str, title: str) -> str:
@@ -119,7 +119,7 @@ CONFTEST = '''"""Lets plain `pytest`, run in this folder, check your {module}.py
 Your code is imported into the pytest process itself: quick, and fine on your
 own machine. `autograder check {name} {module}.py` runs the same tests the way
 the grader does, in a sandbox. To test another file (a notebook, say):
-`pytest --submission {module}.ipynb`. Both need the course's grader package:
+`pytest --submission={module}.ipynb`. Both need the course's grader package:
 pip install dlcourse-autograder
 """
 
@@ -165,8 +165,8 @@ README = """# {title}
 Install the course's grader once: `pip install dlcourse-autograder`. Then, in
 this folder, run the public tests either way:
 
-    autograder check {name} {module}.py    # as the grader runs them, sandboxed
-    pytest                                 # plain pytest, your code imported in-process
+    {check_cmd}  # as the grader runs them, sandboxed
+    {pytest_cmd}  # plain pytest, your code imported in-process
 
 {notebook_hint}Passing the public tests does not mean full marks: the graded suite tries
 more inputs. A failing public test reproduces with the same seed both ways.
@@ -197,11 +197,13 @@ def _entries(assignment: Assignment, notebook: bool) -> dict[str, bytes]:
 
         generated[f"{module}.ipynb"] = notebook_json(assignment)
     starters = sorted(p for p in out if "/" not in p and p not in ("handout.md",))
+    check_cmd = f"autograder check {name} {module}.py"
     generated["README.md"] = README.format(
         title=assignment.title, name=name, module=module,
         starter_rows=", ".join(f"`{p}`" for p in starters),
         notebook_row=f"| `{module}.ipynb` | the same starter as a notebook (hand in either) |\n" if notebook else "",
-        notebook_hint=f"`pytest --submission {module}.ipynb` tests the notebook instead.\n\n" if notebook else "")
+        check_cmd=check_cmd, pytest_cmd="pytest".ljust(len(check_cmd)),
+        notebook_hint=f"`pytest --submission={module}.ipynb` tests the notebook instead.\n\n" if notebook else "")
     clash = sorted(set(out) & set(generated))
     if clash:
         raise HandoutError(f"the starter has files named like the handout's own: {', '.join(clash)}")

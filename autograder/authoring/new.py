@@ -19,6 +19,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+import tomllib
+
 from autograder.assignments import AssignmentError
 
 TEMPLATES = ("numpy", "torch", "symbolic")
@@ -86,16 +88,19 @@ def create(course: Path, name: str, template: str, module: str | None = None,
         if folder.exists():
             raise NewAssignmentError(f"{folder} already exists; pick another name or remove it first")
     values = {"name": name, "module": module, "seed": str(zlib.crc32(name.encode()) % 100_000),
-              # the title lands inside TOML and Markdown strings: keep it on one line, without quotes
+              # the title lands inside a TOML string and Markdown: one line, no quotes or backslashes
               "title": " ".join((title or f"{name.replace('_', ' ').capitalize()} ({template} template)")
-                                .replace('"', "'").split())}
+                                .replace('"', "'").replace("\\", "/").split())}
     written: list[Path] = []
     try:
         for parts, source in _walk(root):
             parts = tuple(p.replace("__module__", module) for p in parts)
             target = reference_dir.joinpath(*parts[1:]) if parts[0] == "reference" else assignment_dir.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(source.read_text(encoding="utf-8"), values), encoding="utf-8")
+            text = render(source.read_text(encoding="utf-8"), values)
+            if target.name == "assignment.toml":
+                tomllib.loads(text)  # a title that breaks the TOML fails here, not at the next command
+            target.write_text(text, encoding="utf-8")
             written.append(target)
     except BaseException:
         for folder in (assignment_dir, reference_dir):  # neither existed before: leave nothing half-made
