@@ -56,11 +56,12 @@ from autograder.sandbox.bwrap import BwrapBackend, setpriv_argv
 from autograder.sandbox.process import MiB, Limits, WorkerProcess, _BoundedDrain, cuda_devices
 
 ZYGOTE_MODULE = "autograder.worker.zygote_main"
-PRELOAD_ALWAYS = ("numpy",)
+PRELOAD_ALWAYS = ("numpy", "numpy.random")  # numpy.random loads lazily; each child reseeds it
 # what the template needs to confine its children, and nothing else: no CAP_SYS_ADMIN (mounts,
 # namespaces), no CAP_SYS_PTRACE, no CAP_NET_*; the children drop even these before any student code
 ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE",
                "CAP_DAC_READ_SEARCH", "CAP_FOWNER")
+SLOT_PREFIX = "autograder-zygote-"
 START_TIMEOUT = 120.0  # the template's own start-up: bwrap, Python, the preloads
 CONTROL_TIMEOUT = 30.0  # one spawn, or one kill and clean-up
 
@@ -124,7 +125,9 @@ class Template:
         self.lock = threading.RLock()
         self.done: dict[int, dict] = {}
         self.dead = False
-        self.slot = Path(tempfile.mkdtemp(prefix="autograder-zygote-"))
+        _sweep_stale_slots()
+        _stop_at_exit()
+        self.slot = Path(tempfile.mkdtemp(prefix=f"{SLOT_PREFIX}{self.owner}-"))
         os.chmod(self.slot, 0o711)  # jobs may enter their own folder, not list the others
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = ours
@@ -156,7 +159,8 @@ class Template:
         local = BwrapBackend().argv(self.slot, limits, secrets, probe_uid)
         tail = setpriv_argv(probe_uid) + [python_executable(), "-s", "-B", "-m", WORKER_MODULE]
         if local[-len(tail):] != tail or SUBMISSION_MOUNT not in local:
-            raise SandboxUnavailable("the local backend's bwrap command changed shape; update autograder/sandbox/zygote.py")
+            raise SandboxUnavailable("the local backend's bwrap command changed shape: "
+                                     "update autograder/sandbox/zygote.py")
         caps = ["--cap-drop", "ALL"] + [arg for cap in ZYGOTE_CAPS for arg in ("--cap-add", cap)]
         config = json.dumps({"preload": list(preload), "forbidden": list(forbidden)})
         return local[:-len(tail)] + caps + [python_executable(), "-s", "-B", "-m", ZYGOTE_MODULE, str(fd), config]
@@ -238,7 +242,8 @@ class Template:
             try:
                 if job not in self.done:
                     self._send({"op": "kill", "job": job})
-                    self._next(time.monotonic() + CONTROL_TIMEOUT, lambda m: m.get("op") == "done" and m.get("job") == job)
+                    self._next(time.monotonic() + CONTROL_TIMEOUT,
+                               lambda m: m.get("op") == "done" and m.get("job") == job)
             except ZygoteGone:
                 self.stop()  # whatever it left dies with its PID namespace
             return self.done.pop(job, {"op": "done", "job": job, "status": -signal.SIGKILL, "clean": True,
@@ -288,6 +293,39 @@ def job_cgroup(limits: Limits):  # noqa: ANN201 - MemoryCgroup | None
         return None  # RLIMIT_AS per process only
 
 
+def _sweep_stale_slots() -> None:
+    """Removes slot folders of judges that died (killed with -9: no clean-up ran)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SLOT_PREFIX}*-*"):
+        pid = path.name[len(SLOT_PREFIX):].partition("-")[0]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def wait_for_no_processes(uid: int, timeout: float = 5.0) -> bool:
+    """Waits until no process on this host has ``uid`` (real, effective, saved or file system)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = False
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/status") as fh:
+                    for line in fh:
+                        if line.startswith("Uid:"):
+                            alive = uid in {int(u) for u in line.split()[1:]}
+                            break
+            except (OSError, ValueError):
+                continue
+            if alive:
+                break
+        if not alive:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+
+
 def _no_core_dumps() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -334,10 +372,11 @@ class ZygoteWorker(WorkerProcess):
     ends, frame reader, stderr drain) around the job's pipes instead.
     """
 
-    def __init__(self, template: Template, job: int, pid: int, limits: Limits, submission_path: str,
+    def __init__(self, template: Template, job: int, uid: int, pid: int, limits: Limits, submission_path: str,
                  stdin_w: int, stdout_r: int, stderr_r: int, cleanup) -> None:  # noqa: ANN001
         from autograder.codec import FrameReader
 
+        self.uid = uid
         self.limits = limits
         self.submission_path = submission_path
         self.template, self.job = template, job
@@ -393,6 +432,10 @@ class ZygoteWorker(WorkerProcess):
                 os.close(self._err_fd)
             except OSError:
                 pass
+            if self._zygote_died:
+                # the kernel tears the template's PID namespace down after bwrap's exit: the uid is
+                # freed for another sandbox only once none of its processes is left
+                wait_for_no_processes(self.uid)
         if self._cleanup is not None:
             cleanup, self._cleanup = self._cleanup, None
             cleanup()
@@ -504,7 +547,7 @@ class ZygoteBackend(Backend):
             shutil.rmtree(folder, ignore_errors=True)
             os.close(lock_fd)
 
-        return ZygoteWorker(template, job, pid, limits, f"{SUBMISSION_MOUNT}/{job}", stdin_w, stdout_r, stderr_r,
+        return ZygoteWorker(template, job, uid, pid, limits, f"{SUBMISSION_MOUNT}/{job}", stdin_w, stdout_r, stderr_r,
                             cleanup)
 
     def close(self) -> None:
@@ -537,6 +580,20 @@ def backend_for(assignment: Any) -> ZygoteBackend:
     except (OSError, SyntaxError):
         modules = []
     return shared_backend(modules, assignment.forbidden)
+
+
+_EXIT_HOOKED: set[int] = set()
+
+
+def _stop_at_exit() -> None:
+    """Stops this process's templates at its exit: ``atexit`` for a plain process, and a
+    multiprocessing finalizer for a pool's judge, which ends with ``os._exit`` (no ``atexit``)."""
+    if os.getpid() in _EXIT_HOOKED:
+        return
+    _EXIT_HOOKED.add(os.getpid())
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, _stop_all, exitpriority=10)
 
 
 @atexit.register

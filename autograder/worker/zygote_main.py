@@ -63,6 +63,9 @@ IPC_RMID = 0
 SCRATCH = ("/tmp", "/dev/shm")  # the only places a job's uid can write
 SETUP_FAILED = 70  # exit status of a child that could not confine itself
 KILL_ROUNDS = 200
+# the real uid of the helper that kills a job's processes: below the judge's uid pool (61000-62999,
+# autograder.sandbox.process.UidPool), so never a job's; a job's processes cannot signal it
+KILLER_UID = 60999
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -136,8 +139,8 @@ def apply_rlimits(limits: dict[str, Any]) -> None:
         lower(resource.RLIMIT_AS, int(limits["memory_mb"]) * MiB)
 
 
-def become_worker(request: dict, fds: list[int], control: socket.socket) -> None:
-    """Runs in the forked child; never returns (the caller ``_exit``s)."""
+def confine(request: dict, fds: list[int], control: socket.socket) -> None:
+    """Runs in the forked child: everything the ``local`` backend's bwrap + setpriv + exec would do."""
     uid = int(request["uid"])
     home = str(request["home"])
     os.setsid()
@@ -170,7 +173,35 @@ def become_worker(request: dict, fds: list[int], control: socket.socket) -> None
     os.umask(0o022)
     _reseed()
     sys.argv = [os.path.join(os.path.dirname(__file__), "__main__.py")]
-    worker_main()
+
+
+def run_child(request: dict, fds: list[int], control: socket.socket) -> int:
+    """Confines the forked child, then runs the worker; the status to ``_exit`` with."""
+    try:
+        confine(request, fds, control)
+    except BaseException:  # noqa: BLE001 - no student code has run: report on the job's stderr, then go
+        try:
+            os.write(2, traceback.format_exc()[-2000:].encode())
+        except OSError:
+            pass
+        return SETUP_FAILED
+    try:  # as ``python -m autograder.worker`` would end
+        worker_main()
+        return 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    except BaseException:  # noqa: BLE001
+        traceback.print_exc()
+        return 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:  # noqa: BLE001
+            pass
 
 
 def _reseed() -> None:
@@ -234,68 +265,121 @@ def _remove_sysv_ipc(uid: int) -> None:
                 remove(int(values[1]))
 
 
-def kill_uid(uid: int) -> bool:
-    """Kills every process of ``uid``; True once none is left.
+def _as_helper(ruid: int, euid: int, gid: int, work) -> int:  # noqa: ANN001
+    """Runs ``work()`` in a forked helper with those ids (no groups, no capabilities left); its exit status."""
+    helper = os.fork()
+    if helper == 0:
+        code = 1
+        try:
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(ruid, euid, ruid)
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(helper, 0)
+    return status
 
-    A helper takes the uid and signals everything it may (``kill(-1)``), so a
-    process that left its session, daemonized or forks as fast as it can is
-    reached too; repeated until a scan of /proc finds none alive.
+
+def _kill_all_signalable() -> None:
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _forget_uid_state(uid: int) -> None:
+    _remove_sysv_ipc(uid)
+    _keyctl(KEYCTL_CLEAR, KEY_SPEC_USER_KEYRING)
+    _keyctl(KEYCTL_CLEAR, KEY_SPEC_USER_SESSION_KEYRING)
+
+
+def kill_uid(uid: int) -> bool:
+    """Kills every process of ``uid`` and drops its IPC objects and keys; True once none is left.
+
+    A helper signals everything it may (``kill(-1)``), so a process that left
+    its session, daemonized or forks as fast as it can is reached too; it is
+    repeated until a scan of /proc finds none alive. The helper's effective
+    uid is the job's (that is what lets it signal the job) but its real and
+    saved uid are ``KILLER_UID``, which no process ever has: the job's own
+    processes cannot signal (SIGSTOP) the helper, and the helper reaches no
+    one else. Only when nothing of the uid runs does a second helper, as the
+    uid itself, remove its System V IPC objects and clear its keyrings.
     """
     for round_ in range(KILL_ROUNDS):
-        helper = os.fork()
-        if helper == 0:
-            code = 1
-            try:
-                os.setgroups([])
-                os.setresgid(uid, uid, uid)
-                os.setresuid(uid, uid, uid)
-                try:
-                    os.kill(-1, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                _remove_sysv_ipc(uid)
-                _keyctl(KEYCTL_CLEAR, KEY_SPEC_USER_KEYRING)
-                _keyctl(KEYCTL_CLEAR, KEY_SPEC_USER_SESSION_KEYRING)
-                code = 0
-            finally:
-                os._exit(code)
-        _, status = os.waitpid(helper, 0)
+        status = _as_helper(KILLER_UID, uid, KILLER_UID, _kill_all_signalable)
         if status == 0 and not live_processes(uid):
-            return True
+            return _as_helper(uid, uid, uid, lambda: _forget_uid_state(uid)) == 0
         time.sleep(min(0.001 * round_, 0.05))
     return False
 
 
+def _remove_entry(parent_fd: int, name: str, is_dir: bool, top_path: str | None) -> None:
+    """Removes one entry relative to an open folder, never following a symbolic link."""
+    if not is_dir:
+        os.unlink(name, dir_fd=parent_fd)
+        return
+    try:
+        if sys.version_info >= (3, 11):
+            shutil.rmtree(name, dir_fd=parent_fd)  # fd-based: safe against links swapped in meanwhile
+            return
+    except RecursionError:
+        pass
+    if top_path is None:
+        raise OSError(f"cannot remove the folder {name!r} here")
+    # a tree deeper than Python's recursion limit (or Python 3.10): rm walks it iteratively. Only for
+    # entries right under /tmp or /dev/shm, whose path no other uid can change (root's sticky folders).
+    subprocess.run(["rm", "-rf", "--one-file-system", "--", top_path], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
 def remove_files(uid: int) -> bool:
-    """Removes everything owned by ``uid`` under /tmp and /dev/shm; True when nothing is left."""
+    """Removes everything owned by ``uid`` under /tmp and /dev/shm; True when nothing is left.
+
+    Walks by file descriptor (``O_NOFOLLOW``) and stays on each file system,
+    so folders of other jobs running at the same time, which they could
+    change under the walk, never lead it elsewhere.
+    """
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     left = False
-    stack = list(SCRATCH)
-    while stack:
-        folder = stack.pop()
+    for top in SCRATCH:
         try:
-            with os.scandir(folder) as it:
-                entries = list(it)
+            top_fd = os.open(top, flags)
         except OSError:
             continue
-        for entry in entries:
+        device = os.fstat(top_fd).st_dev
+        stack = [(top_fd, True)]
+        while stack:
+            folder_fd, is_top = stack.pop()
             try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            is_dir = stat.S_ISDIR(st.st_mode)
-            if st.st_uid == uid:
-                try:
-                    if is_dir:
-                        shutil.rmtree(entry.path)
-                    else:
-                        os.unlink(entry.path)
-                except (OSError, RecursionError):
-                    # e.g. a tree deeper than Python's recursion limit: rm walks it iteratively
-                    subprocess.run(["rm", "-rf", "--one-file-system", "--", entry.path],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    left = left or os.path.lexists(entry.path)
-            elif is_dir:
-                stack.append(entry.path)  # another uid's folder may hold this uid's files
+                with os.scandir(folder_fd) as it:
+                    names = [entry.name for entry in it]
+                for name in names:
+                    try:
+                        st = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if st.st_dev != device:
+                        continue
+                    is_dir = stat.S_ISDIR(st.st_mode)
+                    if st.st_uid == uid:
+                        try:
+                            _remove_entry(folder_fd, name, is_dir, os.path.join(top, name) if is_top else None)
+                        except OSError:
+                            pass
+                        try:
+                            os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+                            left = True
+                        except FileNotFoundError:
+                            pass
+                    elif is_dir:  # another uid's folder may hold this uid's files
+                        try:
+                            stack.append((os.open(name, flags, dir_fd=folder_fd), False))
+                        except OSError:
+                            pass
+            finally:
+                os.close(folder_fd)
     return not left
 
 
@@ -309,7 +393,8 @@ class Zygote:
 
     def spawn(self, request: dict, fds: list[int]) -> None:
         job_id, uid = int(request["job"]), int(request["uid"])
-        if len(fds) < 3 or uid <= 0 or job_id in self.jobs or any(j.uid == uid for j in self.jobs.values()):
+        busy = job_id in self.jobs or any(j.uid == uid for j in self.jobs.values())
+        if len(fds) < 3 or uid <= 0 or uid == KILLER_UID or busy:
             for fd in fds:
                 os.close(fd)
             self.send({"op": "refused", "job": job_id, "reason": "bad spawn request"})
@@ -320,26 +405,26 @@ class Zygote:
             kill_uid(uid)
         remove_files(uid)
         home = f"/tmp/job-{job_id}"
-        if os.path.lexists(home):
+        if os.path.lexists(home):  # planted by a job running next to this one: not this job's home
             subprocess.run(["rm", "-rf", "--one-file-system", "--", home], check=False)
-        os.mkdir(home, 0o700)
-        os.chown(home, uid, uid)
+        try:
+            # once made, the folder is root's in a sticky /tmp: no job can swap it before the chown
+            os.mkdir(home, 0o700)
+            os.chown(home, uid, uid)
+        except OSError as exc:
+            for fd in fds:
+                os.close(fd)
+            self.send({"op": "refused", "job": job_id, "reason": f"no home folder: {exc}"})
+            return
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
+            code = SETUP_FAILED
             try:
-                become_worker(request, fds, self.control)
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-            except BaseException:  # noqa: BLE001 - report on the job's stderr, then go
-                code = SETUP_FAILED
-                try:
-                    os.write(2, traceback.format_exc()[-2000:].encode())
-                except OSError:
-                    pass
-            os._exit(code)
+                code = run_child(request, fds, self.control)
+            finally:
+                os._exit(code)
         for fd in fds:
             os.close(fd)
         try:
