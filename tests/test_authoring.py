@@ -20,7 +20,7 @@ import pytest
 import tomllib
 
 from autograder.assignments import Assignment, find_assignments, get_assignment
-from autograder.authoring.export_gradescope import _installed_pyproject
+from autograder.authoring.export_gradescope import _installed_pyproject, export_gradescope
 from autograder.authoring.export_otter import export_otter
 from autograder.authoring.handout import HandoutError, build_handout, judge_only_fixture_uses
 from autograder.authoring.inprocess import grader_seed
@@ -306,6 +306,23 @@ def test_gradescope_bundle_grades_in_a_fake_autograder_tree(toy, tmp_path, local
         "        return a + b"))
     assert "open(" in peek
     assert _run_bundle(bundle, tmp_path, peek)["score"] == 8  # the worker could not read the hidden tests
+
+
+def test_gradescope_setup_self_check_finds_a_working_sandbox(toy, tmp_path, local_backend):
+    """The end of setup.sh (after the installs, which a test must not run) grades the reference once."""
+    bundle = export_gradescope(toy, tmp_path / "autograder.zip")
+    assert "setup.sh" in bundle
+    source = _unzip(tmp_path / "autograder.zip", tmp_path / "autograder" / "source")
+    (tmp_path / "venv" / "bin").mkdir(parents=True)
+    python = tmp_path / "venv" / "bin" / "python"  # a wrapper, not a link: sys.executable stays the real one
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    setup = (source / "setup.sh").read_text()
+    tail = setup[setup.index("# Prove the sandbox works"):]
+    script = f"set -euo pipefail\nSOURCE={source}\nVENV={tmp_path / 'venv'}\n{tail}"
+    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (source / "backend").read_text().strip() == "local"
 
 
 def test_gradescope_bundle_of_an_installed_grader_gets_a_generated_pyproject():

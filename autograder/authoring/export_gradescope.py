@@ -71,12 +71,21 @@ for backend in local unshare; do
     if "$VENV/bin/python" -m autograder --course "$SOURCE/course" grade __NAME__ \
             "$SOURCE/course/reference/__NAME__/__MODULE__.py" --backend "$backend" --format json \
             > /tmp/autograder-selfcheck.json 2>/tmp/autograder-selfcheck.log \
-        && "$VENV/bin/python" -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["score"] < d["extra_data"]["max_score"] or not d["extra_data"]["sandboxed"])' /tmp/autograder-selfcheck.json; then
+        && "$VENV/bin/python" - /tmp/autograder-selfcheck.json <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+extra = data["extra_data"]
+if data["score"] < extra["max_score"] or not extra["sandboxed"]:
+    print(f"the reference scored {data['score']:g} / {extra['max_score']:g} (sandboxed: {extra['sandboxed']})",
+          file=sys.stderr)
+    sys.exit(1)
+PY
+    then
         echo "$backend" > "$SOURCE/backend"
         echo "autograder: the $backend sandbox works here; the reference scores full marks"
         exit 0
     fi
-    echo "autograder: the $backend sandbox does not work here:" >&2
+    echo "autograder: the $backend sandbox failed the self-check" >&2
     tail -n 20 /tmp/autograder-selfcheck.log >&2 || true
 done
 echo "autograder: no sandbox works in this container; refusing to grade student code unsandboxed" >&2
@@ -123,6 +132,10 @@ Upload this zip as a Gradescope programming assignment's autograder (Ubuntu base
   and writes `/autograder/results/results.json`.
 - `course/`: the assignment with its hidden tests, mutants and reference. Root-only; never
   visible to student code, which runs sandboxed under its own uid.
+- Resources: the student's code may use up to {memory_mb} MB and {total_timeout:g} s in all
+  (`assignment.toml`); give the Gradescope autograder about 1 GB more memory than that for the
+  judge (Gradescope's default of 768 MB is too little where torch is imported) and a timeout
+  above the total.
 """
 
 
@@ -177,7 +190,8 @@ def export_gradescope(assignment: Assignment, out: Path, torch_version: str = "2
         "run_autograder": _script(RUN_AUTOGRADER, assignment, torch_version),
         "README.md": README.format(name=assignment.name, title=assignment.title, version=assignment.version,
                                    grader_version=autograder.__version__, venv=VENV, torch=torch_version,
-                                   module=assignment.module),
+                                   module=assignment.module, memory_mb=assignment.limits.memory_mb,
+                                   total_timeout=assignment.limits.total_timeout),
     }
     package, generated = _package_files()
     text.update(generated)
