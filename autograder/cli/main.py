@@ -18,6 +18,7 @@ from rich.table import Table
 
 from autograder.assignments import AssignmentError, find_assignments, get_assignment
 from autograder.cli import image as image_cli
+from autograder.cli.authoring_commands import add_parsers as add_authoring_parsers
 from autograder.sandbox import BACKENDS, SandboxUnavailable, get_backend
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -116,8 +117,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.batch.store import ResultStore
 
     assignment = get_assignment(args.assignment, args.course)
-    get_backend(args.backend)  # fail early, before anything is unpacked or graded
     console = _console()
+    try:
+        get_backend(args.backend)  # fail early, before anything is unpacked or graded
+    except SandboxUnavailable as exc:
+        if args.backend != "zygote":
+            raise
+        console.print(f"[yellow]The zygote sandbox is unavailable ({exc}); using the local backend.[/]")
+        args.backend = "local"
     out: Path = args.out
     policy = LatePolicy.load(assignment.extra.get("late", {}), args.late_policy, args.extensions)
     found = discover(args.submissions, rule=args.duplicates)
@@ -161,7 +168,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="autograder", description="Sandboxed grading and authoring of deep-learning assignments.")
     parser.add_argument("--course", type=Path, default=None,
                         help="folder with assignments/ and reference/ (default: $AUTOGRADER_COURSE, ., the checkout)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -189,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a folder with one file or folder per student, a zip of it, or a Gradescope export")
     p.add_argument("--out", type=Path, required=True, help="output folder (results database, gradebook, feedback)")
     p.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 1)), help="judges grading at once")
-    p.add_argument("--backend", choices=BACKENDS, default="local")
+    p.add_argument("--backend", choices=BACKENDS, default="zygote",
+                   help="zygote (default): the local sandbox forked per student from a pre-imported template, "
+                        "falling back to local where it cannot run")
     p.add_argument("--duplicates", choices=("latest", "earliest"), default="latest",
                    help="which attempt counts when a student submitted several times")
     p.add_argument("--late-policy", type=Path, help="a TOML file with a [late] table (overrides assignment.toml)")
@@ -202,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=BACKENDS, default="local")
     p.set_defaults(func=cmd_validate)
     image_cli.add_parser(sub)
+    add_authoring_parsers(sub)
     return parser
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -37,6 +38,10 @@ class SuiteError(RuntimeError):
 def grade(assignment: Assignment, submission_path: Path, backend: Backend | str = "local",
           suite: str = "hidden", diagnose_mistakes: bool = True) -> GradingResult:
     started = time.monotonic()
+    if backend == "zygote":  # one template per process, preloading what this assignment's reference imports
+        from autograder.sandbox.zygote import backend_for
+
+        backend = backend_for(assignment)
     backend = get_backend(backend) if isinstance(backend, str) else backend
     result = GradingResult(assignment.name, assignment.version, backend=backend.name, sandboxed=backend.sandboxed)
     if not backend.sandboxed:
@@ -82,6 +87,7 @@ def pytest_args(assignment: Assignment, suite: str) -> list[str]:
     # rootdir above the assignment: importlib mode names modules by path from it, so two assignments'
     # test_public.py never share a module name when one process grades both (validate --all, batch)
     args = [str(suite_dir(assignment, suite)), "-c", os.devnull, "--rootdir", str(assignment.root.parent),
+            "--confcutdir", str(assignment.root),  # no conftest.py from folders above the assignment
             "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:stepwise", "-q", "-s",
             "--tb=no",  # tracebacks are never shown to students, and formatting one reprs (evaluates) their values
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
@@ -93,12 +99,23 @@ def pytest_args(assignment: Assignment, suite: str) -> list[str]:
 def run_suite(assignment: Assignment, proxy: SubmissionProxy, suite: str) -> GradingPlugin:
     plugin = GradingPlugin(assignment, proxy, suite)
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = pytest.main(pytest_args(assignment, suite), plugins=[plugin])
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = pytest.main(pytest_args(assignment, suite), plugins=[plugin])
+    finally:
+        _forget_test_modules(assignment.root)
     if plugin.collection_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         detail = "\n".join(plugin.collection_errors) or sink.getvalue()[-3000:]
         raise SuiteError(f"the {suite} tests of {assignment.name} could not run:\n{detail}")
     return plugin
+
+
+def _forget_test_modules(root: Path) -> None:
+    """Drops the suite's modules, so a later run (another course with the same names) imports its own."""
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).is_relative_to(root):
+            del sys.modules[name]
 
 
 def collect_tests(assignment: Assignment, suite: str) -> list[TestResult]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from autograder.sandbox.base import Backend, SandboxUnavailable
 from autograder.sandbox.process import Limits, WorkerProcess
 
-BACKENDS = ("local", "unshare", "docker", "none")
+BACKENDS = ("local", "unshare", "docker", "zygote", "none")
 
 
 def get_backend(name: str = "local") -> Backend:
@@ -22,6 +22,10 @@ def get_backend(name: str = "local") -> Backend:
         from autograder.sandbox.docker_backend import DockerBackend
 
         return DockerBackend()
+    if name == "zygote":
+        from autograder.sandbox.zygote import shared_backend
+
+        return shared_backend()
     if name == "unshare":
         from autograder.sandbox.unshare import UnshareBackend
 
