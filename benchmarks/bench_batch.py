@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--jobs", type=int, nargs="+", default=[2, 1])
     parser.add_argument("--course", type=Path, default=ROOT)
+    parser.add_argument("--backend", default="zygote", help="zygote (batch's default) or local")
     args = parser.parse_args()
 
     from autograder.assignments import get_assignment
@@ -73,10 +74,11 @@ def main() -> None:
             out = Path(tmp) / f"out{jobs}"
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-m", "autograder", "--course", str(args.course), "batch", a.name,
-                            str(folder), "--out", str(out), "--jobs", str(jobs)], check=True, capture_output=True)
+                            str(folder), "--out", str(out), "--jobs", str(jobs), "--backend", args.backend],
+                           check=True, capture_output=True)
             took = time.perf_counter() - t0
             ideal = args.count * per_run / jobs
-            print(f"--jobs {jobs}: {took:.1f} s ({args.count / took:.2f} submissions/s); ideal {ideal:.1f} s; "
+            print(f"--backend {args.backend} --jobs {jobs}: {took:.1f} s ({args.count / took:.2f} submissions/s); ideal {ideal:.1f} s; "
                   f"ratio {took / ideal:.2f}x")
 
 
