@@ -47,7 +47,9 @@ class UnshareBackend(Backend):
             return [f"mkdir -p {q(new + target)}", f"mount --bind -o ro {q(source)} {q(new + target)}"]
 
         lines = ["set -e", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",  # pivot_root lives in sbin
-                 f"mount -t tmpfs -o size=16m,mode=0755 tmpfs {new}"]
+                 f"mount -t tmpfs -o size=16m,mode=0755 tmpfs {new}",
+                 # /tmp first: a venv or checkout under /tmp is bound on top of it, not hidden by it
+                 f"mkdir -p {new}/tmp", f"mount -t tmpfs -o size={limits.tmp_size_mb}m,mode=1777 tmpfs {new}/tmp"]
         for d in SYSTEM_DIRS:
             if os.path.islink(d):
                 lines.append(f"ln -s {q(os.readlink(d))} {q(new + d)}")
@@ -68,9 +70,8 @@ class UnshareBackend(Backend):
             if os.path.exists(dev):
                 lines += [f"touch {q(new + dev)}", f"mount --bind {q(dev)} {q(new + dev)}"]
         lines += [f"ln -s /proc/self/fd {new}/dev/fd",
-                  f"mkdir -p {new}/dev/shm {new}/tmp {new}/proc {new}/.oldroot",
+                  f"mkdir -p {new}/dev/shm {new}/proc {new}/.oldroot",
                   f"mount -t tmpfs -o size={limits.shm_size_mb}m,mode=1777 tmpfs {new}/dev/shm",
-                  f"mount -t tmpfs -o size={limits.tmp_size_mb}m,mode=1777 tmpfs {new}/tmp",
                   f"mount -t proc proc {new}/proc",
                   f"cd {new}", "pivot_root . .oldroot", "umount -l /.oldroot", "rmdir /.oldroot", "cd /tmp",
                   "exec " + " ".join(q(a) for a in setpriv_argv(uid)
