@@ -40,6 +40,18 @@ class CallLog:
     max_per_function: int = 25  # per test: a long trajectory of one optimizer must not crowd out the others
     _counts: dict[tuple[str, str], int] = field(default_factory=dict)
 
+    def observe(self, function: str, args: tuple, result: Any, kwargs: dict | None = None) -> None:
+        """Records behaviour for diagnosis that no single student call shows as a whole.
+
+        ``function`` names a function of the reference module (mutants inherit
+        it) that, called with ``args``, computes what the test observed as
+        ``result``. For example: a forward pass returns the student's private
+        cache, which never equals a mutant's, so a test records instead
+        "forward outputs and running statistics" as one observation.
+        """
+        snapshot = copy.deepcopy((tuple(args), dict(kwargs or {})))
+        self.add(CallRecord(function, *snapshot, result=result, after=copy.deepcopy(snapshot)))
+
     def add(self, record: CallRecord) -> None:
         key = (self.current, record.function)
         self._counts[key] = self._counts.get(key, 0) + 1
