@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 
-def in_process_seconds(assignment, repeat: int = 5) -> float:
+def in_process_seconds(assignment, course: Path, repeat: int = 5) -> float:
     """Warm per-run time: the suite run several times in one process, first run discarded."""
     import contextlib
     import io
@@ -37,7 +37,9 @@ def in_process_seconds(assignment, repeat: int = 5) -> float:
     for _ in range(repeat + 1):
         t0 = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            pytest.main(pytest_args(assignment, "hidden"), plugins=[InProcess(str(assignment.reference))])
+            code = pytest.main(pytest_args(assignment, "hidden"), plugins=[InProcess(assignment.name, str(course))])
+        if code != 0:
+            raise SystemExit(f"the in-process baseline did not pass (pytest exit {code}): no fair comparison")
         times.append(time.perf_counter() - t0)
     return statistics.median(times[1:])
 
@@ -63,7 +65,7 @@ def main() -> None:
     from autograder.assignments import get_assignment
 
     a = get_assignment(args.assignment, args.course)
-    per_run = in_process_seconds(a)
+    per_run = in_process_seconds(a, args.course)
     print(f"assignment {a.name}: {args.count} submissions (reference and {len(a.mutants())} mutants in turn)")
     print(f"in-process pytest of the hidden suite, warm: {per_run:.3f} s per submission")
     with tempfile.TemporaryDirectory() as tmp:

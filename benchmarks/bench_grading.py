@@ -73,7 +73,7 @@ def main() -> None:
     # the grader's own pytest arguments, so both sides collect and run the same way
     runner = (f"import sys, pytest; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
               "from in_process import InProcess; "
-              f"sys.exit(pytest.main({pytest_args(a, 'hidden')!r}, plugins=[InProcess({str(a.reference)!r})]))")
+              f"sys.exit(pytest.main({pytest_args(a, 'hidden')!r}, plugins=[InProcess({a.name!r}, {str(args.course)!r})]))")
     plain = time_command([sys.executable, "-c", runner], args.repeat)
     rate = round_trips()
     print(f"assignment: {a.name} (median of {args.repeat} cold runs each)")

@@ -1,50 +1,33 @@
 """The unsafe baseline for benchmarks: a hidden suite run with the submission imported in-process.
 
-It provides the grading plugin's fixtures, but ``submission`` is the module
-itself. This is the design the grader replaces; it exists only to measure
-what the trust boundary costs.
+The handout's in-process plugin (what plain ``pytest`` uses on a student's
+machine) plus the judge-only fixtures a hidden suite needs, with the
+reference standing in as the submission. This is the design the grader
+replaces; it exists only to measure what the trust boundary costs.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import zlib
+from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
 
-
-def load(path: str):
-    spec = importlib.util.spec_from_file_location("submission_in_process", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from autograder.assignments import Assignment, get_assignment
+from autograder.authoring.inprocess import InProcessPlugin, InProcessSubmission, module_namespace
 
 
-class InProcess:
-    def __init__(self, path: str) -> None:
-        self.module = load(path)
-
-    @pytest.fixture(scope="session")
-    def submission(self):
-        return self.module
+class InProcess(InProcessPlugin):
+    def __init__(self, name: str, course: str) -> None:
+        self._spec: Assignment = get_assignment(name, Path(course))
+        submission = InProcessSubmission(module_namespace(self._spec.reference, self._spec.module),
+                                         str(self._spec.reference))
+        super().__init__(submission, self._spec.name, self._spec.seed, self._spec.root)
 
     @pytest.fixture(scope="session")
-    def reference(self):
-        return self.module
+    def reference(self) -> Any:
+        return self._submission
 
-    @pytest.fixture
-    def seed(self, request):
-        return zlib.crc32(request.node.nodeid.encode())
-
-    @pytest.fixture
-    def rng(self, seed):
-        return np.random.default_rng(seed)
-
-    @pytest.fixture
-    def add_figure(self):
-        return lambda title, fig: None
-
-    def pytest_configure(self, config):
-        for marker in ("points", "hint", "visibility", "tags"):
-            config.addinivalue_line("markers", marker)
+    @pytest.fixture(scope="session")
+    def assignment(self) -> Assignment:
+        return self._spec

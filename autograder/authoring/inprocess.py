@@ -23,7 +23,6 @@ import sys
 import tempfile
 import traceback
 import types
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,16 +30,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder.plugin.grading import MARKERS
+from autograder.plugin.grading import MARKERS, grader_seed
 from autograder.testing import GradingFailure
 
 #: fixtures of the grading plugin that only the judge can provide; public tests must not use them
 JUDGE_ONLY_FIXTURES = ("reference", "assignment")
-
-
-def grader_seed(assignment_seed: int, nodeid: str) -> int:
-    """The seed the grading plugin gives test ``nodeid`` (same formula, kept in step by a test)."""
-    return (assignment_seed * 1_000_003 + zlib.crc32(nodeid.encode())) % (2**32)
 
 
 class InProcessSubmission:

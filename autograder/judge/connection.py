@@ -37,7 +37,7 @@ class RemoteObject:
         return {"kind": "handle", "id": self._hid, "attr": attr, "generation": self._generation}
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name.startswith("_"):
+        if name.startswith("_"):
             raise AttributeError(name)
         return self._conn.request(msg.GETATTR, self._target(name), (), {}, label=f"{self.type_name}.{name}")
 

@@ -48,6 +48,11 @@ def _marker_arg(item: pytest.Item, name: str, default: Any) -> Any:
     return marker.args[0] if marker is not None and marker.args else default
 
 
+def grader_seed(assignment_seed: int, nodeid: str) -> int:
+    """The seed of test ``nodeid``: stable across runs, different per test, shared with plain-pytest handouts."""
+    return (assignment_seed * 1_000_003 + zlib.crc32(nodeid.encode())) % (2**32)
+
+
 def describe_failure(exc: BaseException, show_asserts: bool) -> str:
     """What the student reads about a failed test; never the test's own frames."""
     if isinstance(exc, GradingFailure):
@@ -94,7 +99,7 @@ class GradingPlugin:
     @pytest.fixture
     def seed(self, request: pytest.FixtureRequest) -> int:
         nodeid = request.node.nodeid
-        value = (self.spec.seed * 1_000_003 + zlib.crc32(nodeid.encode())) % (2**32)
+        value = grader_seed(self.spec.seed, nodeid)
         if nodeid in self.results:
             self.results[nodeid].seed = value
         return value

@@ -70,6 +70,3 @@ class Backend(ABC):
     @abstractmethod
     def start(self, submission_dir: Path, limits: Limits, secrets: list[Path]) -> WorkerProcess:
         """Start a worker that can read ``submission_dir`` and none of ``secrets``."""
-
-    def describe(self) -> str:
-        return self.name

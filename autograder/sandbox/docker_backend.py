@@ -209,9 +209,6 @@ class DockerBackend(Backend):
         self.attach, self._cli = mode, cli
         self._counter = Path(tempfile.gettempdir()) / "autograder-gpus.next"
 
-    def describe(self) -> str:
-        return f"docker ({self.image}, attach by {self.attach})"
-
     # --- images -------------------------------------------------------------------------
     def _image_config(self, ref: str) -> dict | None:
         """The image's config if the engine has it (never pulls)."""

@@ -469,9 +469,6 @@ class ZygoteBackend(Backend):
             modules = []
         return cls(modules, assignment.forbidden)
 
-    def describe(self) -> str:
-        return f"zygote (bwrap template preloading {', '.join(self.preload)})"
-
     def template(self, limits: Limits, secrets: list[Path]) -> Template:
         key = (limits.tmp_size_mb, limits.shm_size_mb, limits.gpu, tuple(str(s) for s in secrets))
         current = self._templates.get(key)
